@@ -1,0 +1,36 @@
+# The two commands: `make run` serves the app, `make test` runs every test.
+# Both build .venv from the requirement files on first use (and again when they change).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= localhost
+PORT ?= 8501
+
+.PHONY: run test bench loadtest clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/activate requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.testing: $(VENV)/.runtime requirements-test.txt
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+test: $(VENV)/.testing
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.testing
+	$(BIN)/python -m bench
+
+loadtest: $(VENV)/.testing
+	$(BIN)/python -m pytest -m load --run-load
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache
