@@ -1,0 +1,69 @@
+"""`python -m explorer train`: the whole core workflow without the UI."""
+
+import json
+from pathlib import Path
+
+from explorer.errors import InputError
+
+_MB = 2**20
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("train", help="encode a CSV of reviews and train the embedding model")
+    p.add_argument("--csv", required=True, help="CSV file with columns text,label")
+    p.add_argument("--encoding", choices=["hashing", "vocabulary"], default="hashing")
+    p.add_argument("--vocab-size", type=int, default=50)
+    p.add_argument("--max-length", type=int, default=4)
+    p.add_argument("--padding", choices=["post", "pre"], default="post")
+    p.add_argument("--truncating", choices=["post", "pre"], default="post")
+    p.add_argument("--output-dim", type=int, default=8)
+    p.add_argument("--head", choices=["flatten", "average", "lstm"], default="flatten")
+    p.add_argument("--optimizer", choices=["adam", "sgd", "rmsprop"], default="adam")
+    p.add_argument("--learning-rate", type=float, default=0.001)
+    p.add_argument("--epochs", type=int, default=100)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--validation-split", type=float, default=0.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=run_train)
+
+
+def run_train(args) -> int:
+    from explorer.model import ModelSettings, prepare, train
+    from explorer.reviews import read_reviews_csv, validate_reviews
+    from explorer.text import EncodeSettings, encode
+
+    path = Path(args.csv)
+    if not path.is_file():
+        raise InputError(f"`--csv` must name a file. Received: {args.csv}")
+    frame, class_names = read_reviews_csv(path.read_bytes())
+    texts, labels = validate_reviews(frame, class_names=class_names)
+    encoded = encode(texts, EncodeSettings(args.encoding, args.vocab_size, args.max_length,
+                                           args.padding, args.truncating))
+    settings = ModelSettings(output_dim=args.output_dim, head=args.head, optimizer=args.optimizer,
+                             learning_rate=args.learning_rate, epochs=args.epochs,
+                             batch_size=args.batch_size, validation_split=args.validation_split,
+                             seed=args.seed)
+    result = train(prepare(encoded, labels, settings=settings))
+    report = {
+        "params": {**{row["layer"]: row["params"] for _, row in result.summary.iterrows()},
+                   **result.totals},
+        "history": result.history,
+        "final_accuracy": result.final.get("accuracy"),
+        "final_loss": result.final.get("loss"),
+        "epochs_run": result.epochs_run,
+        "weights_shape": list(result.weights_after.shape),
+        "class_names": list(class_names),
+        "collisions": {str(k): v for k, v in result.encoded.encoder.collisions.items()},
+        "stopped": result.stopped,
+        "seconds": round(result.seconds, 3),
+    }
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"params: {result.totals['total']:,} ({result.totals['trainable']:,} trainable)")
+        print(f"epochs: {result.epochs_run}, final loss {report['final_loss']:.4f}, "
+              f"accuracy {report['final_accuracy']:.2%}")
+        if result.stopped:
+            print(result.stopped)
+    return 0
