@@ -212,9 +212,10 @@ def _parse_csv(text: str) -> pd.DataFrame:
         )
     separator = _separator(text)
     try:
+        # A first record longer than the header would make pandas quietly use the first
+        # column as the index and lose the review text; the check refuses it instead, and
+        # index_col=False says the same to pandas.
         _check_first_record(text, separator)
-        # index_col=False: otherwise pandas quietly turns the first column into the index
-        # when rows have one field more than the header, and the review text is lost.
         return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, na_filter=False,
                            index_col=False)
     except pd.errors.ParserError as error:
