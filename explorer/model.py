@@ -159,6 +159,12 @@ def embedding_weights(model) -> np.ndarray:
     return np.array(model.get_layer("embedding").get_weights()[0], dtype=np.float32)
 
 
+def embedding_lookup(model, index: int) -> np.ndarray:
+    """What the model's Embedding layer returns for one id: call the layer on [[index]]."""
+    layer = model.get_layer("embedding")
+    return np.asarray(layer(np.array([[index]], dtype=np.int32))).reshape(-1)
+
+
 def split_indices(labels: np.ndarray, *, validation_split: float, seed: int):
     """Seeded, stratified train/validation split of review indices.
 

@@ -1,0 +1,28 @@
+"""Embedding Explorer: the router. Each page is one step of the story; see pages/."""
+
+import logging
+
+import streamlit as st
+
+
+st.set_page_config(page_title="Embedding Explorer", page_icon="🧭", layout="wide")
+
+PAGES = {
+    "Your reviews": [
+        st.Page("pages/reviews.py", title="Reviews", icon="📝", url_path="reviews", default=True),
+        st.Page("pages/encode.py", title="Encode", icon="🔢", url_path="encode"),
+        st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
+        st.Page("pages/weights.py", title="Weights", icon="🧮", url_path="weights"),
+    ],
+}
+
+page = st.navigation(PAGES)
+try:
+    page.run()
+except Exception:  # Streamlit's own stop and rerun signals are BaseExceptions and pass through.
+    # A bug must never show the user a traceback or take their work: log it, say so, go on.
+    logging.getLogger("embedding_explorer").exception("page %s failed", page.title)
+    st.error(
+        "Something went wrong on this page. Your reviews and settings are kept. "
+        "Try again, or change a setting; if it keeps happening, please report it."
+    )

@@ -1,0 +1,119 @@
+"""Encode: how each review becomes a row of integer ids, the only thing an Embedding layer reads."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explorer.model import embedding_lookup
+from explorer.text import MAX_LENGTH, MAX_VOCAB_SIZE, one_hot
+from ui.common import ENCODE_DEFAULTS, encoded_reviews, encode_settings
+from ui import state
+
+state.remember(ENCODE_DEFAULTS)
+st.title("Encode")
+st.caption(
+    "A neural network cannot read words. Each word becomes an integer id below `vocab_size`, "
+    "and every review is padded or cut to `max_length` ids, so that all rows have one length."
+)
+
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.radio("Encoding", ["hashing", "vocabulary"], key="encode_method", persist_state="session",
+         help="hashing: a stable hash of the word picks its id (like Keras' old one_hot), "
+              "so two words can share an id. vocabulary: the most frequent words get the low "
+              "ids; id 1 stands for words outside the vocabulary.")
+c2.number_input("Vocabulary size", min_value=2, max_value=MAX_VOCAB_SIZE, step=1,
+                key="encode_vocab_size", persist_state="session", help="Number of ids, including 0 for padding.")
+c3.number_input("Max length", min_value=1, max_value=MAX_LENGTH, step=1, key="encode_max_length", persist_state="session",
+                help="Every review becomes exactly this many ids.")
+c4.radio("Padding", ["post", "pre"], key="encode_padding", persist_state="session", horizontal=True,
+         help="Add the 0s at the end (post) or the start (pre) of a short review.")
+c5.radio("Truncating", ["post", "pre"], key="encode_truncating", persist_state="session", horizontal=True,
+         help="Cut a long review at the end (post) or at the start (pre).")
+
+result = encoded_reviews()
+if result is None:
+    st.stop()
+encoded, labels = result
+encoder = encoded.encoder
+names = st.session_state.class_names
+
+# --- review by review ---------------------------------------------------------------------------
+st.subheader("Tokens → ids → padded row", divider="gray")
+table = encoded.table()
+table.insert(0, "review", st.session_state.reviews["text"].astype(str).str.slice(0, 200).tolist())
+table.insert(1, "class", [names[int(v)] for v in labels])
+lost = (table["cut by max length"] != "") | (table["outside vocabulary"] != "")
+st.dataframe(
+    table.style.apply(lambda row: ["background-color: #fdebd0" if lost[row.name] else ""] * len(row),
+                      axis=1),
+    width="stretch", hide_index=True,
+)
+n_cut = int((table["cut by max length"] != "").sum())
+n_unknown = int((table["outside vocabulary"] != "").sum())
+if n_cut or n_unknown:
+    st.info(
+        f"Highlighted rows lost words: {n_cut} review(s) longer than max length "
+        f"{encoded.settings.max_length} were cut ({encoded.settings.truncating}); "
+        f"{n_unknown} review(s) have words outside the vocabulary of {encoder.vocab_size} ids "
+        "(they all share id 1). Raise max length or vocabulary size to keep them."
+    )
+
+st.subheader("The padded matrix the model reads", divider="gray")
+st.caption(f"{encoded.padded.shape[0]} reviews × {encoded.padded.shape[1]} ids; 0 is padding.")
+st.dataframe(encoded.padded_frame(), width="stretch", height=min(400, 38 + 35 * len(labels)))
+
+# --- id → words --------------------------------------------------------------------------------
+st.subheader("Which words share an id", divider="gray")
+mapping = encoder.id_to_words
+collisions = encoder.collisions
+id_table = pd.DataFrame({"id": list(mapping), "words": [", ".join(w) for w in mapping.values()]})
+id_table = id_table.sort_values("id", ignore_index=True)
+id_table["collision"] = id_table["id"].isin(list(collisions))
+st.dataframe(
+    id_table.style.apply(lambda row: ["background-color: #fadbd8" if row["collision"] else ""] * len(row),
+                         axis=1),
+    width="stretch", hide_index=True, height=min(400, 38 + 35 * len(id_table)),
+)
+if collisions:
+    shared = "; ".join(f"{i}: {', '.join(w)}" for i, w in sorted(collisions.items()))
+    st.warning(
+        f"{len(collisions)} id(s) hold more than one word ({shared}). A hash spreads words "
+        f"over only {encoder.vocab_size - 1} ids, so different words can land on the same one, "
+        "and the model then cannot tell them apart. A larger vocabulary size makes this rarer."
+    )
+elif encoder.method == "hashing":
+    st.success("No two words share an id at this vocabulary size.")
+
+# --- lookup table ------------------------------------------------------------------------------
+st.subheader("An Embedding layer is a lookup table", divider="gray")
+words = sorted(encoder.word_ids)
+state.remember({"encode_lookup_word": words[0] if words else ""})
+if st.session_state.encode_lookup_word not in words and words:
+    st.session_state.encode_lookup_word = words[0]
+word = st.selectbox("Pick a word", words, key="encode_lookup_word", persist_state="session")
+index = encoder.id_of(word)
+run = st.session_state.get("run")
+if run is not None and run.weights_after.shape[0] == encoder.vocab_size:
+    matrix, source = run.weights_after, "the trained model's Embedding weights"
+    layer_row = embedding_lookup(run.model, index)  # the real Keras layer, called on [[id]]
+    layer_name = "Embedding layer output"
+else:
+    # Before training, the table holds small random numbers; show such a start, seeded.
+    dim = int(st.session_state.get("train_output_dim", 8))
+    matrix = np.random.default_rng(0).uniform(-0.05, 0.05, (encoder.vocab_size, dim)).astype("float32")
+    source = f"a random start ({dim} dimensions, seed 0); train a model to see learnt weights"
+    layer_row, layer_name = matrix[index], f"row {index} of the matrix"
+row = one_hot(index, vocab_size=encoder.vocab_size)
+product = row @ matrix
+st.markdown(f"**{word}** has id **{index}**. Its one-hot row has a single 1 at position {index}:")
+st.dataframe(pd.DataFrame([row.astype(int)], index=["one-hot"]), width="stretch")
+st.markdown(f"The embedding matrix ({matrix.shape[0]} × {matrix.shape[1]}; {source}):")
+st.dataframe(pd.DataFrame(matrix, columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
+             width="stretch", height=250)
+same = np.allclose(product, layer_row, rtol=0, atol=1e-7)
+st.markdown(f"one-hot × matrix, and {layer_name.lower()} for id {index}: "
+            f"{'identical ✅' if same else 'different ❌'}")
+st.dataframe(pd.DataFrame(np.vstack([product, layer_row]), index=["one-hot × matrix", layer_name],
+                          columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
+             width="stretch")
+st.page_link("pages/train.py", label="Next: train a model on these rows", icon="🏋️")

@@ -1,0 +1,132 @@
+"""Reviews: the labelled examples the model learns from. Type them, load a sample, or upload a CSV."""
+
+import pandas as pd
+import streamlit as st
+
+from explorer.errors import InputError
+from explorer.reviews import load_sample, read_reviews_csv, reviews_to_csv, sample_files, validate_reviews
+from ui import state
+from ui.common import class_names, ensure_reviews
+
+ensure_reviews()
+names = class_names()
+state.remember({"reviews_class_0": names[0], "reviews_class_1": names[1]})
+if "reviews_pending_names" in st.session_state:
+    # Names that came with a loaded file; widgets can only be set before they are drawn.
+    st.session_state.reviews_class_0, st.session_state.reviews_class_1 = (
+        st.session_state.pop("reviews_pending_names"))
+
+st.title("Reviews")
+st.caption(
+    "An Embedding layer learns one vector per word from labelled examples. Start with the ten "
+    "restaurant reviews every Keras tutorial uses, or type, load or upload your own."
+)
+
+
+def replace_reviews(reviews: pd.DataFrame, new_names=None, *, message: str = "") -> None:
+    """Swap in a whole new table and draw the page again so every widget shows it."""
+    st.session_state.reviews = reviews.reset_index(drop=True)
+    if new_names is not None:
+        st.session_state.class_names = tuple(new_names)
+        st.session_state.reviews_pending_names = tuple(new_names)
+    st.session_state.reviews_message = message
+    state.bump("reviews_version")
+    st.rerun()
+
+
+if st.session_state.get("reviews_message"):
+    st.success(st.session_state.pop("reviews_message"))
+
+
+# --- class names --------------------------------------------------------------------------
+left, right = st.columns(2)
+left.text_input("Name of class 0", key="reviews_class_0", persist_state="session", max_chars=40)
+right.text_input("Name of class 1", key="reviews_class_1", persist_state="session", max_chars=40)
+typed = (st.session_state.reviews_class_0.strip(), st.session_state.reviews_class_1.strip())
+if not all(typed) or typed[0].casefold() == typed[1].casefold():
+    st.warning("The two classes need two different, non-empty names; the previous names "
+               f"({names[0]!r} and {names[1]!r}) stay until then.")
+elif typed != names:
+    st.session_state.class_names = names = typed
+    state.bump("reviews_version")
+
+# --- samples, upload, download ----------------------------------------------------------------
+st.subheader("Load", divider="gray")
+columns = st.columns(len(sample_files()) + 1)
+for column, name in zip(columns, sample_files()):
+    slug = name.split()[0].lower()
+    if column.button(f"Load: {name}", key=f"reviews_load_{slug}", width="stretch"):
+        replace_reviews(load_sample(name), ("negative", "positive"),
+                        message=f"Loaded the sample: {name}.")
+
+upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names)",
+                          type=["csv", "txt", "tsv"], key="reviews_upload")
+if upload is not None and st.session_state.get("reviews_upload_done") != upload.file_id:
+    # Each upload is read once; later reruns must not undo the user's edits.
+    st.session_state.reviews_upload_done = upload.file_id
+    try:
+        table, new_names = read_reviews_csv(upload.getvalue(), class_names=names)
+    except InputError as error:
+        st.session_state.reviews_upload_error = f"{upload.name}: {error}"
+    else:
+        st.session_state.reviews_upload_error = None
+        replace_reviews(table, new_names, message=f"Loaded {len(table)} reviews from {upload.name}.")
+if st.session_state.get("reviews_upload_error"):
+    st.error(st.session_state.reviews_upload_error + " Your table below is unchanged.")
+
+# --- the table --------------------------------------------------------------------------------
+st.subheader("Your reviews", divider="gray")
+version = st.session_state.get("reviews_version", 0)
+editor_key = f"reviews_editor_{version}"
+if editor_key not in st.session_state:
+    # A fresh editor (first visit, back from another page, or a new table): show the saved table.
+    saved = st.session_state.reviews
+    st.session_state.reviews_shown = pd.DataFrame({
+        "text": saved["text"].astype(str),
+        "class": [names[int(v)] if str(v) in ("0", "1") else None for v in saved["label"]],
+    })
+edited = st.data_editor(
+    st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
+    width="stretch",
+    column_config={
+        "text": st.column_config.TextColumn("review", width="large", max_chars=10_000),
+        "class": st.column_config.SelectboxColumn("class", options=list(names), width="small"),
+    },
+)
+by_name = {name: label for label, name in enumerate(names)}
+st.session_state.reviews = pd.DataFrame({
+    "text": edited["text"].fillna("").astype(str).tolist(),
+    "label": [by_name.get(c, c) for c in edited["class"]],
+})
+
+with st.form("reviews_add_form", clear_on_submit=True, border=False):
+    text_col, class_col, button_col = st.columns([6, 2, 1], vertical_alignment="bottom")
+    new_text = text_col.text_input("Add a review", key="reviews_new_text",
+                                   placeholder="e.g. the soup was wonderful", max_chars=10_000)
+    new_class = class_col.selectbox("Class", names, key="reviews_new_class")
+    if button_col.form_submit_button("Add", width="stretch"):
+        if new_text.strip():
+            row = pd.DataFrame({"text": [new_text.strip()], "label": [names.index(new_class)]})
+            replace_reviews(pd.concat([st.session_state.reviews, row]),
+                            message="Added the review at the end of the table.")
+        else:
+            st.warning("Type a review before pressing Add.")
+
+# --- is it ready? -----------------------------------------------------------------------------
+reviews = st.session_state.reviews
+try:
+    _, labels = validate_reviews(reviews, class_names=names)
+except InputError as error:
+    st.warning(f"Not ready to encode yet: {error}")
+else:
+    counts = [int((labels == c).sum()) for c in (0, 1)]
+    st.success(f"{len(labels)} reviews: {counts[0]} {names[0]}, {counts[1]} {names[1]}. "
+               "Next: see how they become numbers.")
+    st.page_link("pages/encode.py", label="Go to Encode", icon="🔢")
+
+try:
+    csv_bytes = reviews_to_csv(reviews, class_names=names)
+except InputError:
+    csv_bytes = None  # a row without a class cannot be written as 0/1 yet
+st.download_button("Download the table as CSV", csv_bytes or b"", file_name="reviews.csv",
+                   mime="text/csv", key="reviews_download", disabled=csv_bytes is None)

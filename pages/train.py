@@ -1,0 +1,171 @@
+"""Train: build the small Keras model (Embedding → head → sigmoid) and watch it learn, epoch by epoch."""
+
+import pandas as pd
+import streamlit as st
+
+from explorer.charts import compare_runs, training_curves
+from explorer.errors import InputError
+from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
+                            ModelSettings, embedding_weights, predict_texts, prepare, train)
+from ui import state
+from ui.common import encoded_reviews
+
+TRAIN_DEFAULTS = {
+    "train_output_dim": 8, "train_epochs": 100, "train_batch_size": 32,
+    "train_learning_rate": 0.001, "train_optimizer": "adam", "train_head": "flatten",
+    "train_validation_split": 0.0, "train_seed": 0,
+}
+MAX_RUNS_KEPT = 10
+state.remember(TRAIN_DEFAULTS)
+s = st.session_state
+
+st.title("Train")
+st.caption(
+    "The model looks up each id's vector in the Embedding table, passes them through a small "
+    "head, and ends in one sigmoid unit: the probability that the review is of class 1. "
+    "Training nudges every vector so that this probability gets right."
+)
+
+
+def remember_run(result) -> None:
+    """Make `result` the session's current model and add it to the runs to compare."""
+    s.run = result
+    runs = s.setdefault("runs", [])
+    runs.append({"label": result.label, "history": result.history, "final": result.final,
+                 "epochs": result.epochs_run, "stopped": result.stopped})
+    del runs[:-MAX_RUNS_KEPT]
+
+
+# A Stop click (or any widget change) while training reruns the page and interrupts training
+# at an epoch end; what was learnt so far is kept here.
+if s.get("training") is not None:
+    interrupted = s.pop("training")
+    if interrupted.epochs_run:
+        interrupted.weights_after = embedding_weights(interrupted.model)
+        interrupted.stopped = interrupted.stopped or (
+            f"Training was stopped after epoch {interrupted.epochs_run} of "
+            f"{interrupted.settings.epochs}; the weights learnt so far are kept.")
+        remember_run(interrupted)
+
+# --- settings ---------------------------------------------------------------------------------
+c1, c2, c3, c4 = st.columns(4)
+c1.number_input("Output dimension", min_value=1, max_value=MAX_OUTPUT_DIM, step=1,
+                key="train_output_dim", persist_state="session", help="Length of each word's vector.")
+c2.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key="train_epochs", persist_state="session")
+c3.number_input("Batch size", min_value=1, max_value=MAX_BATCH_SIZE, step=1, key="train_batch_size", persist_state="session")
+c4.number_input("Learning rate", min_value=0.00001, max_value=10.0, step=0.001, format="%.5f",
+                key="train_learning_rate", persist_state="session")
+c1, c2, c3, c4 = st.columns(4)
+c1.selectbox("Optimizer", OPTIMIZERS, key="train_optimizer", persist_state="session")
+c2.selectbox("Head", list(HEADS), format_func=HEADS.get, key="train_head", persist_state="session")
+c3.slider("Validation split", min_value=0.0, max_value=0.5, step=0.05, key="train_validation_split", persist_state="session",
+          help="Share of each class held out to check the model on reviews it never trained on.")
+c4.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed", persist_state="session",
+                help="The same seed gives the same weights and the same curves every time.")
+
+encoded_and_labels = encoded_reviews()
+if encoded_and_labels is None:
+    st.stop()
+encoded, labels = encoded_and_labels
+settings = ModelSettings(
+    output_dim=int(s.train_output_dim), head=s.train_head, optimizer=s.train_optimizer,
+    learning_rate=float(s.train_learning_rate), epochs=int(s.train_epochs),
+    batch_size=int(s.train_batch_size), validation_split=float(s.train_validation_split),
+    seed=int(s.train_seed),
+)
+
+
+def untrained_model():
+    """An untrained model for these reviews and settings, built once and reused on reruns."""
+    signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings)
+    cached = s.get("train_preview")
+    if cached is None or cached[0] != signature:
+        with st.spinner("Building the model (the first time loads TensorFlow)…"):
+            cached = s.train_preview = (signature, prepare(encoded, labels, settings=settings))
+    return cached[1]
+
+
+# --- the model before training ------------------------------------------------------------------
+st.subheader("The model", divider="gray")
+try:
+    preview = untrained_model()
+except InputError as error:
+    st.warning(str(error))
+    st.stop()
+summary = preview.summary
+st.dataframe(summary, hide_index=True, width="stretch")
+m1, m2, m3 = st.columns(3)
+m1.metric("Total params", f"{preview.totals['total']:,}")
+m2.metric("Trainable params", f"{preview.totals['trainable']:,}")
+m3.metric("Non-trainable params", f"{preview.totals['non_trainable']:,}")
+emb = encoded.encoder.vocab_size * settings.output_dim
+st.caption(f"The Embedding table has vocab_size × output_dim = {encoded.encoder.vocab_size} × "
+           f"{settings.output_dim} = {emb:,} weights.")
+
+# --- training -----------------------------------------------------------------------------------
+st.subheader("Training", divider="gray")
+go_col, stop_col, _ = st.columns([1, 1, 4])
+start = go_col.button("Train", type="primary", key="train_start", width="stretch")
+stop_col.button("Stop", key="train_stop", width="stretch",
+                help="Ends training after the current epoch and keeps what was learnt.")
+
+if start:
+    result = preview  # the untrained model built from exactly these settings
+    s.train_preview = None  # it is about to learn; the next preview must start fresh
+    result.label = (f"#{len(s.get('runs', [])) + 1}: {settings.head}, dim {settings.output_dim}, "
+                    f"{settings.optimizer} {settings.learning_rate:g}, seed {settings.seed}")
+    s.training = result
+    progress = st.progress(0.0, text="Starting…")
+    chart = st.empty()
+
+    def on_epoch(epoch: int, history: dict) -> None:
+        text = (f"epoch {epoch} / {settings.epochs} · loss {history['loss'][-1]:.4f} · "
+                f"accuracy {history['accuracy'][-1]:.2%}")
+        progress.progress(epoch / settings.epochs, text=text)
+        chart.plotly_chart(training_curves(history, epochs=settings.epochs),
+                           width="stretch")
+
+    train(result, on_epoch=on_epoch)
+    s.training = None
+    remember_run(result)
+    st.rerun()
+
+run = s.get("run")
+if run is None:
+    st.info("Press Train to start. The curves grow as each epoch ends.")
+    st.stop()
+
+if run.stopped:
+    (st.error if "NaN" in run.stopped else st.warning)(run.stopped)
+final = run.final
+cols = st.columns(4)
+cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
+cols[1].metric("Final loss", f"{final.get('loss', float('nan')):.4f}")
+cols[2].metric("Final accuracy", f"{final.get('accuracy', 0):.2%}")
+if "val_accuracy" in final:
+    cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
+st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
+st.caption(f"Trained in {run.seconds:.1f} s: {run.label}")
+
+# --- try it -------------------------------------------------------------------------------------
+st.subheader("Try a new review", divider="gray")
+state.remember({"train_try_text": "awesome food"})
+text = st.text_input("Review", key="train_try_text", persist_state="session", max_chars=10_000)
+names = s.class_names
+if text.strip():
+    probability = float(predict_texts(run, [text])[0])
+    label = names[int(probability >= 0.5)]
+    st.markdown(f"P({names[1]}) = **{probability:.3f}** → **{label}**")
+    st.progress(probability)
+
+# --- runs side by side --------------------------------------------------------------------------
+runs = s.get("runs", [])
+if len(runs) > 1:
+    st.subheader("Runs side by side", divider="gray")
+    st.plotly_chart(compare_runs(runs), width="stretch")
+    st.dataframe(pd.DataFrame([{
+        "run": r["label"], "epochs": r["epochs"],
+        "final loss": r["final"].get("loss"), "final accuracy": r["final"].get("accuracy"),
+        "validation accuracy": r["final"].get("val_accuracy"),
+    } for r in runs]), hide_index=True, width="stretch")
+st.page_link("pages/weights.py", label="Next: read the weights it learnt", icon="🧮")

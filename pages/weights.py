@@ -1,0 +1,73 @@
+"""Weights: the Embedding table the model learnt, one row per id, one column per dimension."""
+
+import streamlit as st
+
+from explorer.charts import heat_style, vector_bars, weight_heatmap
+from explorer.weights import projector_files, used_ids, weight_table
+from ui import state
+
+MAX_SHADED_CELLS = 200_000  # beyond this, shading every cell makes the table slow to draw
+
+st.title("Weights")
+run = st.session_state.get("run")
+if run is None:
+    st.info("No model yet: train one first, then its Embedding table appears here.")
+    st.page_link("pages/train.py", label="Go to Train", icon="🏋️")
+    st.stop()
+
+labels = run.encoded.encoder.row_labels()
+after = weight_table(run.weights_after, labels)
+dims = [c for c in after.columns if c.startswith("d")]
+vocab_size, output_dim = run.weights_after.shape
+st.caption(
+    f"{vocab_size} rows (ids 0–{vocab_size - 1}) × {output_dim} columns. Row 0 is padding; "
+    "rows marked (unused) belong to no word in your reviews and never change. "
+    "Red is positive, blue negative."
+)
+
+if after.size <= MAX_SHADED_CELLS:
+    st.dataframe(heat_style(after, dims), hide_index=True, width="stretch", height=420)
+else:
+    st.dataframe(after, hide_index=True, width="stretch", height=420)
+    st.caption("The table is too large to shade every cell; the heatmaps below show it all.")
+
+vectors_tsv, metadata_tsv = projector_files(run.weights_after, labels)
+c1, c2, c3 = st.columns(3)
+c1.download_button("Download weights as CSV", after.to_csv(index=False), "embedding_weights.csv",
+                   "text/csv", key="weights_download_csv", width="stretch")
+c2.download_button("vectors.tsv (Embedding Projector)", vectors_tsv, "vectors.tsv",
+                   "text/tab-separated-values", key="weights_download_vectors",
+                   width="stretch")
+c3.download_button("metadata.tsv (Embedding Projector)", metadata_tsv, "metadata.tsv",
+                   "text/tab-separated-values", key="weights_download_metadata",
+                   width="stretch")
+st.caption("Load both .tsv files at projector.tensorflow.org (Load → choose file) to explore them there.")
+
+# --- one word --------------------------------------------------------------------------------
+st.subheader("One word's vector", divider="gray")
+choices = [labels[i] for i in used_ids(labels)]
+state.remember({"weights_word": choices[0] if choices else ""})
+if st.session_state.weights_word not in choices and choices:
+    st.session_state.weights_word = choices[0]
+if choices:
+    picked = st.selectbox("Word", choices, key="weights_word", persist_state="session")
+    index = labels.index(picked)
+    left, right = st.columns(2)
+    left.plotly_chart(vector_bars(run.weights_before[index], title=f"id {index}: before training"),
+                      width="stretch")
+    right.plotly_chart(vector_bars(run.weights_after[index], title=f"id {index}: after training"),
+                       width="stretch")
+
+# --- before and after ----------------------------------------------------------------------------
+st.subheader("Before and after training", divider="gray")
+st.caption("Training starts from small random numbers (left) and moves the rows of the words "
+           "in your reviews (right). Both use one colour scale.")
+zmax = float(max(abs(run.weights_before).max(), abs(run.weights_after).max())) or 1.0
+shown = slice(0, min(vocab_size, 200))
+if vocab_size > 200:
+    st.caption("The heatmaps show the first 200 ids; the table above and the downloads have all.")
+left, right = st.columns(2)
+left.plotly_chart(weight_heatmap(run.weights_before[shown], labels[shown], title="before (random start)",
+                                 zmax=zmax), width="stretch")
+right.plotly_chart(weight_heatmap(run.weights_after[shown], labels[shown], title="after training",
+                                  zmax=zmax), width="stretch")

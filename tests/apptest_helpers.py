@@ -1,0 +1,29 @@
+"""Helpers for AppTest tests of the pages: start the app, move between pages, read messages."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+TIMEOUT = 180
+
+
+def fresh_app() -> AppTest:
+    """The app as a new visitor sees it: the Reviews page with the restaurant sample."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    """Switch to `page` (e.g. "pages/train.py") and run it; fail on any exception."""
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(elements) -> str:
+    """All the text of some elements (at.warning, at.error, at.info, ...), one per line."""
+    return "\n".join(str(e.value) for e in elements)

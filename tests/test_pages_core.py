@@ -1,0 +1,85 @@
+"""AppTest: the core workflow driven through keyed widgets, from the sample to the weight table."""
+
+from tests.apptest_helpers import fresh_app, texts, visit
+
+
+def test_reviews_page_starts_with_the_restaurant_sample():
+    at = fresh_app()
+    assert not at.exception
+    reviews = at.session_state["reviews"]
+    assert len(reviews) == 10
+    assert reviews["text"].iloc[0] == "Never coming back!"
+    assert "10 reviews: 5 negative, 5 positive" in texts(at.success)
+
+
+def test_loading_student_sample_and_renaming_classes():
+    at = fresh_app()
+    at.button(key="reviews_load_student").click().run()
+    assert at.session_state["reviews"]["text"].iloc[0] == "Well done!"
+    at.text_input(key="reviews_class_0").set_value("weak").run()
+    assert at.session_state["class_names"] == ("weak", "positive")
+    assert not at.exception
+
+
+def test_same_class_names_are_refused_and_old_names_kept():
+    at = fresh_app()
+    at.text_input(key="reviews_class_1").set_value("Negative").run()
+    assert "two different, non-empty names" in texts(at.warning)
+    assert at.session_state["class_names"] == ("negative", "positive")
+
+
+def test_add_review_through_the_form():
+    at = fresh_app()
+    at.text_input(key="reviews_new_text").set_value("lovely soup")
+    at.selectbox(key="reviews_new_class").set_value("positive")
+    at.button[-1].click().run()  # the form's Add button has no key of its own
+    reviews = at.session_state["reviews"]
+    assert reviews["text"].iloc[-1] == "lovely soup" and reviews["label"].iloc[-1] == 1
+
+
+def test_encode_page_shows_padded_matrix_and_collisions():
+    at = visit(fresh_app(), "pages/encode.py")
+    frames = [df.value for df in at.dataframe]
+    padded = next(f for f in frames if list(f.columns) == ["t0", "t1", "t2", "t3"])
+    assert padded.shape == (10, 4)
+    assert padded.iloc[4].tolist() == [35, 28, 0, 0]  # "horrible food!"
+    assert "hold more than one word" in texts(at.warning)
+
+
+def test_encode_vocabulary_marks_words_cut_by_vocab_size():
+    at = visit(fresh_app(), "pages/encode.py")
+    at.radio(key="encode_method").set_value("vocabulary")
+    at.number_input(key="encode_vocab_size").set_value(5).run()
+    assert "outside the vocabulary" in texts(at.info)
+
+
+def test_train_tutorial_model_reaches_433_params_and_full_accuracy():
+    at = visit(fresh_app(), "pages/train.py")
+    assert [m.value for m in at.metric][:3] == ["433", "433", "0"]
+    summary = at.dataframe[0].value
+    assert summary.set_index("layer")["params"].to_dict() == {
+        "review": 0, "embedding": 400, "flatten": 0, "dense": 33}
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Epochs run"] == "100 / 100"
+    assert metrics["Final accuracy"] == "100.00%"
+
+    visit(at, "pages/weights.py")
+    table = at.dataframe[0].value
+    assert table.shape == (50, 2 + 8)
+    assert table["words"].iloc[0] == "(padding)"
+    assert "rude, services, have" in table["words"].tolist()
+
+
+def test_weights_page_before_training_points_to_train():
+    at = visit(fresh_app(), "pages/weights.py")
+    assert "No model yet" in texts(at.info)
+
+
+def test_settings_survive_moving_between_pages():
+    at = visit(fresh_app(), "pages/encode.py")
+    at.number_input(key="encode_vocab_size").set_value(77).run()
+    visit(at, "pages/reviews.py")
+    visit(at, "pages/encode.py")
+    assert at.number_input(key="encode_vocab_size").value == 77

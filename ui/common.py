@@ -1,0 +1,61 @@
+"""Small pieces several pages share: getting checked reviews, showing a bad input."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.errors import InputError
+from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
+from explorer.text import EncodeSettings, encode
+from ui import state
+
+ENCODE_DEFAULTS = {
+    "encode_method": "hashing",
+    "encode_vocab_size": 50,
+    "encode_max_length": 4,
+    "encode_padding": "post",
+    "encode_truncating": "post",
+}
+
+
+def ensure_reviews() -> None:
+    """Start every session with the tutorial's ten restaurant reviews."""
+    if "reviews" not in st.session_state:
+        st.session_state.reviews = load_sample("Restaurant reviews")
+        st.session_state.class_names = DEFAULT_CLASS_NAMES
+
+
+def class_names() -> tuple[str, str]:
+    ensure_reviews()
+    return tuple(st.session_state.class_names)
+
+
+def checked_reviews():
+    """(texts, labels) of the session's reviews, or None after showing what to fix."""
+    ensure_reviews()
+    try:
+        return validate_reviews(st.session_state.reviews, class_names=class_names())
+    except InputError as error:
+        st.warning(f"{error}")
+        st.page_link("pages/reviews.py", label="Fix the reviews on the Reviews page", icon="📝")
+        return None
+
+
+def encode_settings() -> EncodeSettings:
+    state.remember(ENCODE_DEFAULTS)
+    s = st.session_state
+    return EncodeSettings(s.encode_method, int(s.encode_vocab_size), int(s.encode_max_length),
+                          s.encode_padding, s.encode_truncating)
+
+
+def encoded_reviews():
+    """The session's reviews encoded with the Encode page's settings: (Encoded, labels) or None."""
+    checked = checked_reviews()
+    if checked is None:
+        return None
+    texts, labels = checked
+    try:
+        return encode(texts, encode_settings()), labels
+    except InputError as error:
+        st.warning(f"{error}")
+        return None
