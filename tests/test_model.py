@@ -1,0 +1,153 @@
+"""explorer.model: the tutorial model's numbers, determinism, limits, the NaN guard."""
+
+import numpy as np
+import pytest
+
+from explorer.errors import InputError
+from explorer.model import (ModelSettings, build_model, predict_texts, prepare, snapshot_interval,
+                            split_indices, train, word_probabilities)
+from explorer.text import EncodeSettings, encode
+from explorer.weights import projector_files, weight_table
+from tests.test_text import RESTAURANT
+
+LABELS = [0] * 5 + [1] * 5
+
+
+@pytest.fixture(scope="module")
+def tutorial_run():
+    encoded = encode(RESTAURANT, EncodeSettings())
+    return train(prepare(encoded, LABELS, settings=ModelSettings(epochs=100, seed=0)))
+
+
+def test_tutorial_summary_is_433_params():
+    result = prepare(encode(RESTAURANT, EncodeSettings()), LABELS, settings=ModelSettings())
+    params = result.summary.set_index("layer")["params"].to_dict()
+    assert params == {"review": 0, "embedding": 400, "flatten": 0, "dense": 33}
+    assert result.totals == {"total": 433, "trainable": 433, "non_trainable": 0}
+    assert result.summary.set_index("layer").loc["embedding", "output shape"] == "(None, 4, 8)"
+
+
+def test_tutorial_model_learns_every_review(tutorial_run):
+    assert tutorial_run.epochs_run == 100
+    assert tutorial_run.final["accuracy"] == 1.0
+    assert tutorial_run.stopped is None
+    assert tutorial_run.weights_after.shape == (50, 8)
+    # Unused ids get no gradient, so their rows stay at the random start.
+    unused = 1
+    assert np.array_equal(tutorial_run.weights_before[unused], tutorial_run.weights_after[unused])
+    assert not np.array_equal(tutorial_run.weights_before[30], tutorial_run.weights_after[30])
+
+
+def test_snapshots_every_epoch_for_small_models(tutorial_run):
+    assert tutorial_run.snapshot_epochs == list(range(0, 101))
+    assert np.array_equal(tutorial_run.snapshots[-1], tutorial_run.weights_after)
+
+
+def test_predictions_follow_the_training_labels(tutorial_run):
+    probabilities = predict_texts(tutorial_run, ["horrible food!", "awesome"])
+    assert probabilities[0] < 0.5 < probabilities[1]
+    leaning = word_probabilities(tutorial_run, [35, 30])  # horrible, awesome
+    assert leaning[0] < 0.5 < leaning[1]
+
+
+def test_same_seed_same_weights_in_another_process(tutorial_run):
+    import subprocess
+    import sys
+    code = (
+        "from explorer.model import *; from explorer.text import *; from tests.test_text import RESTAURANT;"
+        "r = train(prepare(encode(RESTAURANT, EncodeSettings()), [0]*5+[1]*5, settings=ModelSettings(epochs=100)));"
+        "print(r.weights_after.tobytes().hex())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1] == tutorial_run.weights_after.tobytes().hex()
+
+
+def test_different_seed_different_start():
+    a = build_model(vocab_size=10, max_length=2, settings=ModelSettings(seed=1))
+    b = build_model(vocab_size=10, max_length=2, settings=ModelSettings(seed=2))
+    assert not np.array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+@pytest.mark.parametrize("head,params", [("average", 409), ("lstm", 400 + 4 * (16 * 8 + 16 * 16 + 16) + 17)])
+def test_other_heads(head, params):
+    model = build_model(vocab_size=50, max_length=4, settings=ModelSettings(head=head))
+    assert model.count_params() == params
+
+
+def test_frozen_start_from_given_vectors():
+    start = np.arange(20, dtype=np.float32).reshape(5, 4)
+    result = prepare(encode(["a b", "c d"], EncodeSettings(method="vocabulary", vocab_size=5)), [0, 1],
+                     settings=ModelSettings(output_dim=4, epochs=3, trainable=False),
+                     initial_embedding=start)
+    assert result.totals["non_trainable"] == 20
+    train(result)
+    assert np.array_equal(result.weights_after, start)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"output_dim": 0}, "`output_dim` must be between 1 and 1,024. Received: output_dim=0"),
+    ({"output_dim": 1025}, "Received: output_dim=1,025"),
+    ({"epochs": 0}, "`epochs` must be between 1 and 2,000"),
+    ({"epochs": 2001}, "Received: epochs=2,001"),
+    ({"output_dim": True}, "`output_dim` must be an integer"),
+    ({"learning_rate": 0}, "`learning_rate` must be a number above 0"),
+    ({"validation_split": 1.0}, "`validation_split` must be at least 0 and below 1"),
+    ({"head": "gru"}, "`head` must be one of"),
+])
+def test_bad_model_settings(change, message):
+    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+        ModelSettings(**change).checked()
+
+
+def test_split_is_stratified_and_seeded():
+    labels = np.array([0] * 5 + [1] * 5)
+    train_idx, val_idx = split_indices(labels, validation_split=0.2, seed=0)
+    assert sorted(labels[val_idx].tolist()) == [0, 1]
+    assert len(train_idx) == 8
+    assert np.array_equal(val_idx, split_indices(labels, validation_split=0.2, seed=0)[1])
+
+
+def test_validation_curves_when_split():
+    result = train(prepare(encode(RESTAURANT, EncodeSettings()), LABELS,
+                           settings=ModelSettings(epochs=3, validation_split=0.2)))
+    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(result.history["val_loss"]) == 3
+
+
+def test_nan_loss_stops_and_keeps_last_good_weights():
+    result = prepare(encode(RESTAURANT, EncodeSettings()), LABELS,
+                     settings=ModelSettings(epochs=30, optimizer="sgd", learning_rate=10.0,
+                                            head="flatten", output_dim=8))
+    # Push the start far out so a huge learning rate diverges at once.
+    result.model.get_layer("embedding").set_weights([np.full((50, 8), 1e18, dtype=np.float32)])
+    train(result)
+    assert result.stopped is not None and "NaN or infinite" in result.stopped
+    assert "Lower the learning rate" in result.stopped
+    assert np.isfinite(result.weights_after).all()
+
+
+def test_stop_request_ends_after_current_epoch():
+    result = prepare(encode(RESTAURANT, EncodeSettings()), LABELS, settings=ModelSettings(epochs=50))
+    seen = []
+    train(result, on_epoch=lambda e, h: seen.append(e), should_stop=lambda: len(seen) >= 3)
+    assert result.epochs_run == 3 and seen == [1, 2, 3]
+    assert result.stopped == "Stopped by request after epoch 3."
+    assert result.snapshot_epochs[-1] == 3
+
+
+def test_snapshot_interval_stays_in_budget():
+    assert snapshot_interval(50, 8, epochs=100) == 1
+    k = snapshot_interval(10_000, 64, epochs=1000)  # 2.56 MB each: about 18 fit in 50 MB
+    assert (1000 // k + 2) * 10_000 * 64 * 4 <= 50 * 2**20
+    assert snapshot_interval(100_000, 1024, epochs=10) == 0
+
+
+def test_weight_table_and_projector_files():
+    labels = ["(padding)", "good", "(unused)", "bad, worse"]
+    weights = np.arange(8, dtype=np.float32).reshape(4, 2)
+    table = weight_table(weights, labels)
+    assert table.columns.tolist() == ["id", "words", "d0", "d1"]
+    assert table["words"].tolist() == labels
+    vectors, metadata = projector_files(weights, labels)
+    assert vectors == "2\t3\n6\t7\n"
+    assert metadata == "good\nbad, worse\n"
