@@ -1,4 +1,8 @@
-"""Embedding Explorer: the router. Each page is one step of the story; see pages/."""
+"""Embedding Explorer: the router. Each page is one step of the story; see views/.
+
+The pages live in views/, not pages/: with a folder named pages/, Streamlit also runs its older
+file-based navigation, and a link straight to a page on a fresh server showed that menu instead.
+"""
 
 import logging
 
@@ -9,10 +13,10 @@ st.set_page_config(page_title="Embedding Explorer", page_icon="🧭", layout="wi
 
 PAGES = {
     "Your reviews": [
-        st.Page("pages/reviews.py", title="Reviews", icon="📝", url_path="reviews", default=True),
-        st.Page("pages/encode.py", title="Encode", icon="🔢", url_path="encode"),
-        st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
-        st.Page("pages/weights.py", title="Weights", icon="🧮", url_path="weights"),
+        st.Page("views/reviews.py", title="Reviews", icon="📝", url_path="reviews", default=True),
+        st.Page("views/encode.py", title="Encode", icon="🔢", url_path="encode"),
+        st.Page("views/train.py", title="Train", icon="🏋️", url_path="train"),
+        st.Page("views/weights.py", title="Weights", icon="🧮", url_path="weights"),
     ],
 }
 

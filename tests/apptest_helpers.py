@@ -17,7 +17,7 @@ def fresh_app() -> AppTest:
 
 
 def visit(at: AppTest, page: str) -> AppTest:
-    """Switch to `page` (e.g. "pages/train.py") and run it; fail on any exception."""
+    """Switch to `page` (e.g. "views/train.py") and run it; fail on any exception."""
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception

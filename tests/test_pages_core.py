@@ -38,7 +38,7 @@ def test_add_review_through_the_form():
 
 
 def test_encode_page_shows_padded_matrix_and_collisions():
-    at = visit(fresh_app(), "pages/encode.py")
+    at = visit(fresh_app(), "views/encode.py")
     frames = [df.value for df in at.dataframe]
     padded = next(f for f in frames if list(f.columns) == ["t0", "t1", "t2", "t3"])
     assert padded.shape == (10, 4)
@@ -47,14 +47,14 @@ def test_encode_page_shows_padded_matrix_and_collisions():
 
 
 def test_encode_vocabulary_marks_words_cut_by_vocab_size():
-    at = visit(fresh_app(), "pages/encode.py")
+    at = visit(fresh_app(), "views/encode.py")
     at.radio(key="encode_method").set_value("vocabulary")
     at.number_input(key="encode_vocab_size").set_value(5).run()
     assert "outside the vocabulary" in texts(at.info)
 
 
 def test_train_tutorial_model_reaches_433_params_and_full_accuracy():
-    at = visit(fresh_app(), "pages/train.py")
+    at = visit(fresh_app(), "views/train.py")
     assert [m.value for m in at.metric][:3] == ["433", "433", "0"]
     summary = at.dataframe[0].value
     assert summary.set_index("layer")["params"].to_dict() == {
@@ -65,7 +65,7 @@ def test_train_tutorial_model_reaches_433_params_and_full_accuracy():
     assert metrics["Epochs run"] == "100 / 100"
     assert metrics["Final accuracy"] == "100.00%"
 
-    visit(at, "pages/weights.py")
+    visit(at, "views/weights.py")
     table = at.dataframe[0].value
     assert table.shape == (50, 2 + 8)
     assert table["words"].iloc[0] == "(padding)"
@@ -73,13 +73,13 @@ def test_train_tutorial_model_reaches_433_params_and_full_accuracy():
 
 
 def test_weights_page_before_training_points_to_train():
-    at = visit(fresh_app(), "pages/weights.py")
+    at = visit(fresh_app(), "views/weights.py")
     assert "No model yet" in texts(at.info)
 
 
 def test_settings_survive_moving_between_pages():
-    at = visit(fresh_app(), "pages/encode.py")
+    at = visit(fresh_app(), "views/encode.py")
     at.number_input(key="encode_vocab_size").set_value(77).run()
-    visit(at, "pages/reviews.py")
-    visit(at, "pages/encode.py")
+    visit(at, "views/reviews.py")
+    visit(at, "views/encode.py")
     assert at.number_input(key="encode_vocab_size").value == 77

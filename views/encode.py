@@ -116,4 +116,4 @@ st.markdown(f"one-hot × matrix, and {layer_name.lower()} for id {index}: "
 st.dataframe(pd.DataFrame(np.vstack([product, layer_row]), index=["one-hot × matrix", layer_name],
                           columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
              width="stretch")
-st.page_link("pages/train.py", label="Next: train a model on these rows", icon="🏋️")
+st.page_link("views/train.py", label="Next: train a model on these rows", icon="🏋️")
