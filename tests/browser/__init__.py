@@ -1,0 +1,193 @@
+"""Browser tests: the real server driven by headless Chromium, as a person would use the app.
+
+The helpers live here so that tests can import them (`from tests.browser import AppPage`);
+the fixtures that start the server and the browser live in conftest.py.
+
+Streamlit's frontend marks what the tests wait for and find:
+
+- `[data-testid="stApp"]` carries `data-test-connection-state` ("CONNECTED" once the websocket
+  is up) and `data-test-script-state` ("running", "rerunRequested", "notRunning", ...);
+- the status widget shows `[data-testid="stStatusWidgetRunningIcon"]` while the script runs;
+- elements left from the previous run are marked `data-stale="true"` until the run replaces them;
+- each kind of element (table, button, chart) is drawn by code the browser fetches the first time
+  it is needed; until then `[data-testid="stSkeleton"]` stands in for it, even after the script
+  run is over, so waiting for the run alone would screenshot grey boxes;
+- a widget or container made with `key="encode_vocab_size"` gets the CSS class
+  `st-key-encode_vocab_size` (characters outside [a-zA-Z0-9_-] become "-");
+- an uncaught exception renders `[data-testid="stException"]`, `st.error` renders
+  `[data-testid="stAlertContentError"]` inside `[data-testid="stAlert"]`. app.py turns a page's
+  crash into an `st.error` saying "Something went wrong on this page" and logs the traceback,
+  so tests look for both, and the smoke test also reads the server's log.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+
+APP = '[data-testid="stApp"]'
+CONNECTED = f'{APP}[data-test-connection-state="CONNECTED"]'
+# A run that ended in a compilation error is finished too; the exception box shows why.
+SCRIPT_DONE = (f'{APP}[data-test-script-state="notRunning"], '
+               f'{APP}[data-test-script-state="compilationError"]')
+RUNNING_ICON = '[data-testid="stStatusWidgetRunningIcon"]'
+MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'
+EXCEPTION = '[data-testid="stException"]'
+ERROR_ALERT = '[data-testid="stAlertContentError"]'
+# app.py catches a page's crash, logs the traceback and shows this instead of it.
+APP_FAILURE_TEXT = "Something went wrong on this page"
+STALE = '[data-stale="true"]'
+# Element code is loaded on first use; until it arrives the element is a grey placeholder.
+PLACEHOLDER = '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the element made with `key`, e.g. "st-key-train_epochs"."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+class AppPage:
+    """One browser tab on the app: open pages, wait for Streamlit, find widgets, take screenshots.
+
+    >>> app = AppPage(page, base_url)            # doctest: +SKIP
+    >>> app.open("encode", screenshot="encode")  # doctest: +SKIP
+    >>> app.widget("encode_vocab_size")          # doctest: +SKIP
+
+    Args:
+        page: a Playwright `Page` (each browser context is one Streamlit session).
+        base_url: the server, e.g. "http://127.0.0.1:8765".
+        timeout: seconds to wait for a script run before failing.
+    """
+
+    def __init__(self, page, base_url: str, *, timeout: float = 60.0):
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def open(self, url_path: str = "", *, screenshot: str | None = None,
+             timeout: float | None = None) -> float:
+        """Go to `<base>/<url_path>` and wait until the page has rendered; return the seconds taken."""
+        started = time.perf_counter()
+        self.page.goto(f"{self.base_url}/{url_path.lstrip('/')}", wait_until="domcontentloaded")
+        self.wait(timeout=timeout)
+        seconds = time.perf_counter() - started
+        if screenshot:
+            self.screenshot(screenshot)
+        return seconds
+
+    def wait(self, *, timeout: float | None = None) -> None:
+        """Wait until the websocket is connected, the script run is over and every element is drawn.
+
+        Right after a click the rerun it causes may not have started yet, so this could return
+        on the previous run's page: wrap actions in `rerun_after` instead.
+        """
+        ms = 1000 * (timeout or self.timeout)
+        self.page.wait_for_selector(CONNECTED, state="attached", timeout=ms)
+        self.page.wait_for_selector(SCRIPT_DONE, state="attached", timeout=ms)
+        self.page.wait_for_selector(MAIN_BLOCK, state="attached", timeout=ms)
+        self.page.wait_for_selector(RUNNING_ICON, state="detached", timeout=ms)
+        self.page.wait_for_selector(STALE, state="detached", timeout=ms)
+        self.page.wait_for_selector(PLACEHOLDER, state="detached", timeout=ms)
+
+    @contextmanager
+    def rerun_after(self, *, timeout: float | None = None):
+        """Run the block's action (a click, a fill) and wait for the rerun it causes to end.
+
+        >>> with app.rerun_after():                       # doctest: +SKIP
+        ...     app.button("Train").click()
+        """
+        runs_before = self._run_count()
+        yield
+        deadline = time.monotonic() + 2.0
+        # The frontend sends the rerun a beat after the event; wait for it to start (or, for a
+        # very fast script, to have already finished and bumped the counter).
+        while time.monotonic() < deadline and self._run_count() == runs_before \
+                and self.script_state() == "notRunning":
+            self.page.wait_for_timeout(25)
+        self.wait(timeout=timeout)
+
+    def script_state(self) -> str | None:
+        return self.page.locator(APP).first.get_attribute("data-test-script-state")
+
+    def _run_count(self) -> int:
+        # Counts finished runs seen by this tab; installed on first use.
+        return self.page.evaluate(_RUN_COUNTER_JS)
+
+    def widget(self, key: str):
+        """The element container of the widget (or container) made with `key=`."""
+        return self.page.locator(f".{key_class(key)}")
+
+    def labelled(self, label: str, *, exact: bool = True):
+        """The input whose visible label is `label` (text, number, select, slider...)."""
+        return self.page.get_by_label(label, exact=exact)
+
+    def button(self, text: str, *, exact: bool = True):
+        """The button showing `text` (st.button, st.download_button, form submit)."""
+        return self.page.get_by_role("button", name=text, exact=exact)
+
+    def text(self) -> str:
+        """All visible text of the main area, for assertions on what a person reads."""
+        return self.page.locator(MAIN_BLOCK).inner_text()
+
+    def exceptions(self) -> list[str]:
+        """Texts of the Python exception boxes on the page (empty when all is well)."""
+        return [box.inner_text() for box in self.page.locator(EXCEPTION).all()]
+
+    def errors(self) -> list[str]:
+        """Texts of the `st.error` messages on the page."""
+        return [box.inner_text() for box in self.page.locator(ERROR_ALERT).all()]
+
+    def failures(self) -> list[str]:
+        """Exception boxes plus the app's own "something went wrong" message: a crashed page."""
+        return self.exceptions() + [text for text in self.errors() if APP_FAILURE_TEXT in text]
+
+    def assert_no_exception(self) -> None:
+        found = self.failures()
+        assert not found, "The page shows a crash:\n" + "\n---\n".join(found)
+
+    def screenshot(self, name: str) -> Path:
+        """Save the whole page, including what is scrolled out of view, to test-artifacts/<name>.png."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        # The app scrolls inside its main section, not the document, so a "full page" shot of
+        # the document would cut the page at the window's height: grow the window to fit first.
+        size = self.page.viewport_size
+        height = self.page.evaluate(_CONTENT_HEIGHT_JS)
+        if size and height > size["height"]:
+            self.page.set_viewport_size({"width": size["width"], "height": min(height, 16_000)})
+            self.page.wait_for_timeout(200)  # let charts and tables re-lay themselves out
+        try:
+            self.page.screenshot(path=str(path), full_page=True)
+        finally:
+            if size:
+                self.page.set_viewport_size(size)
+        return path
+
+
+_CONTENT_HEIGHT_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const inner = main ? main.scrollHeight : 0;
+  const header = main ? main.getBoundingClientRect().top : 0;
+  return Math.ceil(Math.max(inner + header, block ? block.scrollHeight : 0,
+                            document.documentElement.scrollHeight));
+}"""
+
+_RUN_COUNTER_JS = """() => {
+  if (window.__runCounter === undefined) {
+    window.__runCounter = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    let last = app ? app.getAttribute('data-test-script-state') : null;
+    new MutationObserver(() => {
+      const now = app.getAttribute('data-test-script-state');
+      if (now !== last && now === 'notRunning') window.__runCounter += 1;
+      last = now;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__runCounter;
+}"""
