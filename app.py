@@ -9,14 +9,14 @@ import logging
 import streamlit as st
 
 
-st.set_page_config(page_title="Embedding Explorer", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Embedding Explorer", page_icon=":material/explore:", layout="wide")
 
 PAGES = {
     "Your reviews": [
-        st.Page("views/reviews.py", title="Reviews", icon="📝", url_path="reviews", default=True),
-        st.Page("views/encode.py", title="Encode", icon="🔢", url_path="encode"),
-        st.Page("views/train.py", title="Train", icon="🏋️", url_path="train"),
-        st.Page("views/weights.py", title="Weights", icon="🧮", url_path="weights"),
+        st.Page("views/reviews.py", title="Reviews", icon=":material/edit_note:", url_path="reviews", default=True),
+        st.Page("views/encode.py", title="Encode", icon=":material/pin:", url_path="encode"),
+        st.Page("views/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+        st.Page("views/weights.py", title="Weights", icon=":material/grid_on:", url_path="weights"),
     ],
 }
 

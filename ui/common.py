@@ -37,7 +37,7 @@ def checked_reviews():
         return validate_reviews(st.session_state.reviews, class_names=class_names())
     except InputError as error:
         st.warning(f"{error}")
-        st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon="📝")
+        st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon=":material/edit_note:")
         return None
 
 

@@ -106,14 +106,16 @@ else:
 row = one_hot(index, vocab_size=encoder.vocab_size)
 product = row @ matrix
 st.markdown(f"**{word}** has id **{index}**. Its one-hot row has a single 1 at position {index}:")
-st.dataframe(pd.DataFrame([row.astype(int)], index=["one-hot"]), width="stretch")
+one_hot_row = pd.DataFrame([row.astype(int)], index=["one-hot"])
+st.dataframe(one_hot_row.style.map(lambda v: "background-color: #f5b7b1" if v else ""),
+             width="stretch")
 st.markdown(f"The embedding matrix ({matrix.shape[0]} × {matrix.shape[1]}; {source}):")
 st.dataframe(pd.DataFrame(matrix, columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
              width="stretch", height=250)
 same = np.allclose(product, layer_row, rtol=0, atol=1e-7)
 st.markdown(f"one-hot × matrix, and {layer_name.lower()} for id {index}: "
-            f"{'identical ✅' if same else 'different ❌'}")
+            f"**{'identical' if same else 'different'}**.")
 st.dataframe(pd.DataFrame(np.vstack([product, layer_row]), index=["one-hot × matrix", layer_name],
                           columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
              width="stretch")
-st.page_link("views/train.py", label="Next: train a model on these rows", icon="🏋️")
+st.page_link("views/train.py", label="Next: train a model on these rows", icon=":material/model_training:")

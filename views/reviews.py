@@ -122,7 +122,7 @@ else:
     counts = [int((labels == c).sum()) for c in (0, 1)]
     st.success(f"{len(labels)} reviews: {counts[0]} {names[0]}, {counts[1]} {names[1]}. "
                "Next: see how they become numbers.")
-    st.page_link("views/encode.py", label="Go to Encode", icon="🔢")
+    st.page_link("views/encode.py", label="Go to Encode", icon=":material/pin:")
 
 try:
     csv_bytes = reviews_to_csv(reviews, class_names=names)

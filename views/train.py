@@ -168,4 +168,4 @@ if len(runs) > 1:
         "final loss": r["final"].get("loss"), "final accuracy": r["final"].get("accuracy"),
         "validation accuracy": r["final"].get("val_accuracy"),
     } for r in runs]), hide_index=True, width="stretch")
-st.page_link("views/weights.py", label="Next: read the weights it learnt", icon="🧮")
+st.page_link("views/weights.py", label="Next: read the weights it learnt", icon=":material/grid_on:")

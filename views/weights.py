@@ -12,7 +12,7 @@ st.title("Weights")
 run = st.session_state.get("run")
 if run is None:
     st.info("No model yet: train one first, then its Embedding table appears here.")
-    st.page_link("views/train.py", label="Go to Train", icon="🏋️")
+    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
 labels = run.encoded.encoder.row_labels()
