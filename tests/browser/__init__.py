@@ -41,6 +41,7 @@ EXCEPTION = '[data-testid="stException"]'
 ERROR_ALERT = '[data-testid="stAlertContentError"]'
 # app.py catches a page's crash, logs the traceback and shows this instead of it.
 APP_FAILURE_TEXT = "Something went wrong on this page"
+PAGE_NOT_FOUND_TEXT = "Page not found"
 STALE = '[data-stale="true"]'
 # Element code is loaded on first use; until it arrives the element is a grey placeholder.
 PLACEHOLDER = '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'
@@ -76,6 +77,12 @@ class AppPage:
         self.page.goto(f"{self.base_url}/{url_path.lstrip('/')}", wait_until="domcontentloaded")
         self.wait(timeout=timeout)
         seconds = time.perf_counter() - started
+        if self.page_not_found():
+            # Streamlit runs the default page under a modal that makes the rest of the page inert,
+            # so every later click would time out with no hint why.
+            raise AssertionError(
+                f"The app has no page at /{url_path.lstrip('/')}: Streamlit shows 'Page not found'. "
+                "(The default page of st.navigation lives at '/', whatever its url_path.)")
         if screenshot:
             self.screenshot(screenshot)
         return seconds
@@ -142,9 +149,14 @@ class AppPage:
         """Texts of the `st.error` messages on the page."""
         return [box.inner_text() for box in self.page.locator(ERROR_ALERT).all()]
 
+    def page_not_found(self) -> bool:
+        """True when Streamlit's "Page not found" dialog is up (an unknown URL path)."""
+        return self.page.get_by_role("dialog").filter(has_text=PAGE_NOT_FOUND_TEXT).count() > 0
+
     def failures(self) -> list[str]:
-        """Exception boxes plus the app's own "something went wrong" message: a crashed page."""
-        return self.exceptions() + [text for text in self.errors() if APP_FAILURE_TEXT in text]
+        """Exception boxes, the app's own "something went wrong" message, "Page not found"."""
+        found = self.exceptions() + [text for text in self.errors() if APP_FAILURE_TEXT in text]
+        return found + (["Page not found"] if self.page_not_found() else [])
 
     def assert_no_exception(self) -> None:
         found = self.failures()
