@@ -83,3 +83,21 @@ def test_settings_survive_moving_between_pages():
     visit(at, "views/reviews.py")
     visit(at, "views/encode.py")
     assert at.number_input(key="encode_vocab_size").value == 77
+
+
+def test_glove_start_frozen_and_runs_compared_side_by_side():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_epochs").set_value(5).run()
+    at.button(key="train_start").click().run()
+    at.radio(key="train_start_from").set_value("glove_frozen").run()
+    assert not at.exception
+    assert "GloVe knows 17 of your 18 vocabulary words" in texts(at.info)
+    assert "couldn't" in texts(at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Total params"] == "2,701"  # 50 × 50 frozen + 4 × 50 + 1
+    assert metrics["Non-trainable params"] == "2,500"
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert len(runs) == 2 and "GloVe 6B 50d, frozen" in runs[1]["label"]
+    assert "Runs side by side" in [h.value for h in at.subheader]

@@ -7,13 +7,20 @@ from explorer.charts import compare_runs, training_curves
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
                             ModelSettings, embedding_weights, predict_texts, prepare, train)
+from explorer.analogy import embedding_matrix_for
 from ui import state
 from ui.common import encoded_reviews
+from ui.glove import default_vectors
 
 TRAIN_DEFAULTS = {
     "train_output_dim": 8, "train_epochs": 100, "train_batch_size": 32,
     "train_learning_rate": 0.001, "train_optimizer": "adam", "train_head": "flatten",
-    "train_validation_split": 0.0, "train_seed": 0,
+    "train_validation_split": 0.0, "train_seed": 0, "train_start_from": "random",
+}
+STARTS = {
+    "random": "Random (uniform ±0.05)",
+    "glove_frozen": "GloVe 6B 50d, frozen",
+    "glove_tuned": "GloVe 6B 50d, fine-tuned",
 }
 MAX_RUNS_KEPT = 10
 state.remember(TRAIN_DEFAULTS)
@@ -48,9 +55,15 @@ if s.get("training") is not None:
         remember_run(interrupted)
 
 # --- settings ---------------------------------------------------------------------------------
+st.radio("Embedding starts from", list(STARTS), format_func=STARTS.get, key="train_start_from",
+         persist_state="session", horizontal=True,
+         help="GloVe copies each word's 50-number vector, learnt on 6 billion words, into the "
+              "table. Frozen keeps them as they are; fine-tuned lets training move them.")
+glove_start = s.train_start_from != "random"
 c1, c2, c3, c4 = st.columns(4)
 c1.number_input("Output dimension", min_value=1, max_value=MAX_OUTPUT_DIM, step=1,
-                key="train_output_dim", persist_state="session", help="Length of each word's vector.")
+                key="train_output_dim", persist_state="session", disabled=glove_start,
+                help="Length of each word's vector. With GloVe it is the vectors' length, 50.")
 c2.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key="train_epochs", persist_state="session")
 c3.number_input("Batch size", min_value=1, max_value=MAX_BATCH_SIZE, step=1, key="train_batch_size", persist_state="session")
 c4.number_input("Learning rate", min_value=0.00001, max_value=10.0, step=0.001, format="%.5f",
@@ -63,25 +76,46 @@ c3.slider("Validation split", min_value=0.0, max_value=0.5, step=0.05, key="trai
 c4.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed", persist_state="session",
                 help="The same seed gives the same weights and the same curves every time.")
 
+def glove_start_matrix(encoded):
+    """GloVe rows for the encoded words, and a note of how many of them GloVe knows."""
+    vectors = default_vectors()
+    words_by_id = {}
+    for word, index in encoded.encoder.word_ids.items():
+        words_by_id.setdefault(index, []).append(word)
+    matrix, covered, missing = embedding_matrix_for(
+        vectors, words_by_id, vocab_size=encoded.encoder.vocab_size, seed=int(s.train_seed))
+    total = len(covered) + len(missing)
+    message = f"GloVe knows {len(covered)} of your {total} vocabulary words."
+    if missing:
+        shown = ", ".join(missing[:30]) + (f" and {len(missing) - 30} more" if len(missing) > 30 else "")
+        message += f" Missing (they start random): {shown}."
+    st.info(message)
+    return matrix
+
+
 encoded_and_labels = encoded_reviews()
 if encoded_and_labels is None:
     st.stop()
 encoded, labels = encoded_and_labels
+initial_embedding = glove_start_matrix(encoded) if glove_start else None
 settings = ModelSettings(
-    output_dim=int(s.train_output_dim), head=s.train_head, optimizer=s.train_optimizer,
+    output_dim=initial_embedding.shape[1] if glove_start else int(s.train_output_dim),
+    head=s.train_head, optimizer=s.train_optimizer,
     learning_rate=float(s.train_learning_rate), epochs=int(s.train_epochs),
     batch_size=int(s.train_batch_size), validation_split=float(s.train_validation_split),
-    seed=int(s.train_seed),
+    seed=int(s.train_seed), trainable=s.train_start_from != "glove_frozen",
 )
 
 
 def untrained_model():
     """An untrained model for these reviews and settings, built once and reused on reruns."""
-    signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings)
+    signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings,
+                 s.train_start_from)
     cached = s.get("train_preview")
     if cached is None or cached[0] != signature:
         with st.spinner("Building the model (the first time loads TensorFlow)…"):
-            cached = s.train_preview = (signature, prepare(encoded, labels, settings=settings))
+            cached = s.train_preview = (signature, prepare(
+                encoded, labels, settings=settings, initial_embedding=initial_embedding))
     return cached[1]
 
 
@@ -112,8 +146,9 @@ stop_col.button("Stop", key="train_stop", width="stretch",
 if start:
     result = preview  # the untrained model built from exactly these settings
     s.train_preview = None  # it is about to learn; the next preview must start fresh
-    result.label = (f"#{len(s.get('runs', [])) + 1}: {settings.head}, dim {settings.output_dim}, "
-                    f"{settings.optimizer} {settings.learning_rate:g}, seed {settings.seed}")
+    result.label = (f"#{len(s.get('runs', [])) + 1}: {STARTS[s.train_start_from]}, {settings.head}, "
+                    f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
+                    f"seed {settings.seed}")
     s.training = result
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
