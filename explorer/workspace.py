@@ -4,7 +4,7 @@ The workspace file is UTF-8 JSON (parsed as data only, never pickle or eval)::
 
     {
       "format": "embedding-explorer-workspace",
-      "version": 1,
+      "version": 2,
       "reviews": [{"text": "Never coming back!", "label": 0}, ...],
       "class_names": ["negative", "positive"],
       "encode_settings": {"method": "hashing", "vocab_size": 50, "max_length": 4,
@@ -12,22 +12,38 @@ The workspace file is UTF-8 JSON (parsed as data only, never pickle or eval)::
       "model_settings": {"output_dim": 8, "head": "flatten", "optimizer": "adam",
                          "learning_rate": 0.001, "epochs": 100, "batch_size": 32,
                          "validation_split": 0.0, "seed": 0, "trainable": true},
-      "weights": {"before": MATRIX, "after": MATRIX} or null,
-      "history": {"loss": [...], "accuracy": [...]} or null
+      "embedding_start": "random",
+      "model": null or {
+        "label": "#1: flatten, dim 8, adam 0.001, seed 0",
+        "reviews": null or [{"text": ..., "label": ...}, ...],
+        "encode_settings": {...}, "model_settings": {...},
+        "weights": [ARRAY, ARRAY, ...],
+        "embedding_before": ARRAY,
+        "history": {"loss": [...], "accuracy": [...]},
+        "stopped": null or "why training ended early",
+        "seconds": 1.9
+      }
     }
 
-Labels are 0 or 1 (class 0 is `class_names[0]`). A MATRIX is
-``{"dtype": "float32-le", "shape": [vocab_size, output_dim], "data": BASE64}``: the matrix's
-float32 values in row-major order as little-endian bytes, base64-encoded (about a third of the
-size of the same numbers written as JSON text, and exact). Both matrices must have the shape
-(vocab_size, output_dim) of the settings beside them and only finite values. `history` holds
-per-epoch lists of finite numbers for loss, accuracy and, after a validation split, val_loss and
-val_accuracy, all of one length.
+Labels are 0 or 1 (class 0 is `class_names[0]`). The top-level settings are what the Encode and
+Train pages show; `embedding_start` is the Train page's "starts from" choice. `model` is the
+trained model, if any, with the settings it was trained with (the pages' settings may have moved
+on since), `reviews` it was trained on as their words (null when they are the reviews above),
+`weights` holding every weight of the Keras model in `model.get_weights()` order (Embedding
+first), the Embedding table before training, and the per-epoch `history` (loss, accuracy and,
+after a validation split, val_loss and val_accuracy; all of one length, finite).
+
+An ARRAY is ``{"dtype": "float32-le", "shape": [...], "data": BASE64}``: the values as
+little-endian float32 bytes in row-major order, base64-encoded (about a third of the size of the
+same numbers as JSON text, and exact). Every value must be finite.
+
+Version 1 files (only the Embedding table, no way to rebuild the model) were never offered for
+download by the app, so they are refused like any other version.
 
 Small work also lives in the page URL: `settings_to_query` packs the reviews, class names and
-settings (no weights) into one query parameter, `w`, as JSON → zlib → URL-safe base64, so a
-refresh restores it and the link can be shared. Work too big for a URL gets None there, and the
-page offers the workspace file instead.
+settings (no model) into one query parameter, `w`, as JSON → zlib → URL-safe base64, so a refresh
+restores it and the link can be shared. Work too big for a URL gets None there, and the page
+offers the workspace file instead.
 """
 
 from __future__ import annotations
@@ -38,55 +54,107 @@ import json
 import math
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice
 from explorer.model import MAX_EPOCHS, ModelSettings
-from explorer.text import EncodeSettings
+from explorer.reviews import validate_reviews
+from explorer.text import EncodeSettings, encode, tokenize
 
 FORMAT = "embedding-explorer-workspace"
-VERSION = 1
+VERSION = 2
 MAX_FILE_BYTES = 50 * 2**20
 MAX_REVIEWS = 100_000
 MAX_CLASS_NAME_LENGTH = 100
-MATRIX_DTYPE = "float32-le"
+MAX_MODEL_WEIGHTS = 64  # the LSTM head has 6 weight arrays; this leaves room, and bounds a crafted file
+MAX_TEXT_FIELD_CHARS = 2_000  # the model's label and the "stopped" message
+ARRAY_DTYPE = "float32-le"
+EMBEDDING_STARTS = ("random", "glove_frozen", "glove_tuned")
 HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
-WEIGHT_KEYS = ("before", "after")
 QUERY_PARAM = "w"
 MAX_QUERY_CHARS = 6_000
+# Reviews compress to about a third; text this many times the URL budget can never fit, so it is
+# declared too big without spending a rerun's worth of time compressing it.
+_QUERY_TEXT_RATIO = 16
 # A URL value of 6,000 characters is about 4,500 compressed bytes; refusing to inflate past 1 MB
 # stops a crafted link from blowing up in memory (zlib can expand ~1000-fold).
 _MAX_QUERY_INFLATED_BYTES = 2**20
 _NOTHING_CHANGED = "Nothing was changed."
 
-_TOP_KEYS = ("format", "version", "reviews", "class_names", "encode_settings",
-             "model_settings", "weights", "history")
-_ENCODE_KEYS = tuple(f.name for f in fields(EncodeSettings))
-_MODEL_KEYS = tuple(f.name for f in fields(ModelSettings))
+_TOP_REQUIRED = ("format", "version", "reviews", "class_names", "encode_settings", "model_settings")
+_TOP_KEYS = _TOP_REQUIRED + ("embedding_start", "model")
+_MODEL_REQUIRED = ("encode_settings", "model_settings", "weights", "embedding_before", "history")
+_MODEL_KEYS = ("label", "reviews") + _MODEL_REQUIRED + ("stopped", "seconds")
+_ENCODE_FIELDS = tuple(f.name for f in fields(EncodeSettings))
+_MODEL_FIELDS = tuple(f.name for f in fields(ModelSettings))
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """A trained model as a workspace file holds it: plain settings and float32 arrays.
+
+    `reviews` is None when the model was trained on the workspace's own reviews.
+    """
+
+    encode_settings: dict
+    model_settings: dict
+    weights: list[np.ndarray]
+    embedding_before: np.ndarray
+    history: dict[str, list[float]]
+    reviews: pd.DataFrame | None = None
+    stopped: str | None = None
+    label: str = ""
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class Workspace:
     """A user's work as read back from a workspace file, every field already checked.
 
-    `reviews` has columns text (str) and label (int 0 or 1). `weights` maps "before"/"after"
-    to float32 arrays of shape (vocab_size, output_dim); `history` maps metric names to lists.
+    `reviews` has columns text (str) and label (int 0 or 1); `model` is None when no model was
+    saved. Rebuild the Keras model with `restore_run`.
     """
 
     reviews: pd.DataFrame
     class_names: tuple[str, str]
     encode_settings: dict
     model_settings: dict
-    weights: dict[str, np.ndarray] | None = None
-    history: dict[str, list[float]] | None = None
+    embedding_start: str = "random"
+    model: SavedModel | None = None
+
+
+def saved_model(run, *, reviews: pd.DataFrame, class_names) -> SavedModel:
+    """Take what a workspace file needs from a trained `explorer.model.TrainResult`.
+
+    Args:
+        run: the TrainResult (its Keras model gives every weight).
+        reviews: the session's reviews now; when they still encode to what the model was trained
+            on, the file stores them once.
+        class_names: the two class names, class 0 first.
+
+    Returns:
+        A `SavedModel`.
+    """
+    weights = [np.asarray(w, dtype=np.float32) for w in run.model.get_weights()]
+    same = _trained_on(reviews, class_names=class_names, run=run)
+    trained_on = None if same else pd.DataFrame({
+        # The run keeps each review's words, not its raw text; they encode exactly as it did.
+        "text": [" ".join(words) for words in run.encoded.tokens],
+        "label": np.asarray(run.labels).astype(np.int64),
+    })
+    return SavedModel(
+        encode_settings=asdict(run.encoded.settings), model_settings=asdict(run.settings),
+        weights=weights, embedding_before=np.asarray(run.weights_before, dtype=np.float32),
+        history={k: list(v) for k, v in run.history.items()}, reviews=trained_on,
+        stopped=run.stopped, label=str(run.label), seconds=float(run.seconds))
 
 
 def workspace_to_json(*, reviews: pd.DataFrame, class_names, encode_settings: dict,
-                      model_settings: dict, weights: dict | None = None,
-                      history: dict | None = None) -> str:
+                      model_settings: dict, embedding_start: str = "random",
+                      model: SavedModel | None = None) -> str:
     """Write a user's work as workspace-file JSON text (see the module docstring for the format).
 
     >>> text = workspace_to_json(
@@ -105,22 +173,27 @@ def workspace_to_json(*, reviews: pd.DataFrame, class_names, encode_settings: di
         class_names: the two class names, class 0 first.
         encode_settings: the fields of `explorer.text.EncodeSettings`.
         model_settings: the fields of `explorer.model.ModelSettings`.
-        weights: optional {"before": array, "after": array}, each (vocab_size, output_dim).
-        history: optional per-epoch metrics, e.g. {"loss": [...], "accuracy": [...]}.
+        embedding_start: one of EMBEDDING_STARTS, the Train page's starting point.
+        model: the trained model (see `saved_model`), or None.
 
     Returns:
         The JSON text. The same work always gives the same text, which reads back with
         `workspace_from_json` to equal values.
 
     Raises:
-        InputError: a value the file could not hold (a label outside the classes, NaN weights).
+        InputError: a value the file could not hold (a label outside the classes, NaN weights,
+            a model too big for a workspace file).
     """
-    document = _document(reviews=reviews, class_names=class_names,
-                         encode_settings=encode_settings, model_settings=model_settings)
-    document["weights"] = None if weights is None else _weights_to_json(weights)
-    document["history"] = None if history is None else _plain_history(history)
+    document = _document(reviews=reviews, class_names=class_names, encode_settings=encode_settings,
+                         model_settings=model_settings, embedding_start=embedding_start)
+    if model is not None:
+        document["model"] = _model_to_json(model, document["class_names"])
     _check_document(document)  # what we write must be what we accept, so a save never strands work
-    return json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1)
+    text = json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise InputError(_too_big_to_save(size))
+    return text
 
 
 def workspace_from_json(text_or_bytes) -> Workspace:
@@ -148,11 +221,58 @@ def workspace_from_json(text_or_bytes) -> Workspace:
         raise InputError(f"{error} {_NOTHING_CHANGED}") from None
 
 
+def restore_run(workspace: Workspace):
+    """Rebuild the saved trained model as a `TrainResult` the Train and Weights pages can use.
+
+    TensorFlow is loaded here (through `explorer.model.prepare`), and only when there is a
+    model to rebuild. The weight snapshots are the start and the end of training.
+
+    >>> restore_run(workspace_from_json(workspace_to_json(
+    ...     reviews=pd.DataFrame({"text": ["awesome"], "label": [1]}), class_names=["n", "p"],
+    ...     encode_settings=asdict(EncodeSettings()), model_settings=asdict(ModelSettings())))) is None
+    True
+
+    Args:
+        workspace: from `workspace_from_json`.
+
+    Returns:
+        A `TrainResult` whose model predicts exactly as the saved one did, or None when the
+        workspace holds no model.
+
+    Raises:
+        InputError: the saved weights do not fit the model their settings build, or the reviews
+            it was trained on cannot be encoded; the message ends with "Nothing was changed."
+    """
+    saved = workspace.model
+    if saved is None:
+        return None
+    from explorer.model import embedding_weights, prepare
+
+    trained_on = workspace.reviews if saved.reviews is None else saved.reviews
+    try:
+        texts, labels = validate_reviews(trained_on, class_names=workspace.class_names)
+        encoded = encode(texts, EncodeSettings(**saved.encode_settings))
+        settings = ModelSettings(**_model_settings_for_keras(saved.model_settings))
+        result = prepare(encoded, labels, settings=settings)
+        _check_weight_shapes(saved.weights, result.model)
+    except InputError as error:
+        raise InputError(f"The trained model in this file cannot be rebuilt: {error} "
+                         f"{_NOTHING_CHANGED}") from None
+    result.model.set_weights(saved.weights)
+    result.history = {key: list(values) for key, values in saved.history.items()}
+    result.weights_before = saved.embedding_before.copy()
+    result.weights_after = embedding_weights(result.model)
+    result.snapshots = [result.weights_before.copy(), result.weights_after.copy()]
+    result.snapshot_epochs = [0, result.epochs_run]
+    result.stopped, result.label, result.seconds = saved.stopped, saved.label, saved.seconds
+    return result
+
+
 def settings_to_query(*, reviews: pd.DataFrame, class_names, encode_settings: dict,
-                      model_settings: dict, max_chars: int = MAX_QUERY_CHARS) -> dict[str, str] | None:
+                      model_settings: dict, embedding_start: str = "random",
+                      max_chars: int = MAX_QUERY_CHARS) -> dict[str, str] | None:
     """Pack reviews, class names and settings into URL query parameters, if they fit.
 
-    >>> from dataclasses import asdict
     >>> settings_to_query(reviews=pd.DataFrame({"text": ["awesome"], "label": [1]}),
     ...                   class_names=["negative", "positive"],
     ...                   encode_settings=asdict(EncodeSettings()),
@@ -160,18 +280,23 @@ def settings_to_query(*, reviews: pd.DataFrame, class_names, encode_settings: di
     {'w': 'eN...'}
 
     Args:
-        reviews, class_names, encode_settings, model_settings: as for `workspace_to_json`.
+        reviews, class_names, encode_settings, model_settings, embedding_start: as for
+            `workspace_to_json`.
         max_chars: the longest parameter value allowed; browsers and proxies cut long URLs.
 
     Returns:
         {"w": value} for `st.query_params`, or None when the work is too big for a URL (then
-        offer the workspace file).
+        offer the workspace file). Reviews with more than 16 × max_chars characters of text are
+        too big without being compressed to find out.
 
     Raises:
         InputError: a value that no workspace could hold (as for `workspace_to_json`).
     """
-    document = _document(reviews=reviews, class_names=class_names,
-                         encode_settings=encode_settings, model_settings=model_settings)
+    if _text_chars(reviews) > _QUERY_TEXT_RATIO * max_chars:
+        return None
+    document = _document(reviews=reviews, class_names=class_names, encode_settings=encode_settings,
+                         model_settings=model_settings, embedding_start=embedding_start)
+    del document["model"]  # a URL never holds a model
     _check_document(document)
     packed = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     value = base64.urlsafe_b64encode(zlib.compress(packed.encode("utf-8"), 9)).decode("ascii")
@@ -185,15 +310,16 @@ def settings_from_query(params: Mapping) -> tuple[dict | None, str | None]:
     >>> settings_from_query({})
     (None, None)
     >>> settings_from_query({"w": "garbage"})[1]  # doctest: +ELLIPSIS
-    'The link does not hold saved work...'
+    'The link does not hold saved work that can be restored:...'
 
     Args:
         params: `st.query_params` or any mapping of str to str.
 
     Returns:
         (state, message). state is {"reviews", "class_names", "encode_settings",
-        "model_settings"} (the keyword arguments of `settings_to_query`) or None; message is
-        None when the URL was read or held no saved work, else a sentence for the page to show.
+        "model_settings", "embedding_start"} (the keyword arguments of `settings_to_query`) or
+        None; message is None when the URL was read or held no saved work, else a sentence for
+        the page to show.
     """
     try:
         value = params.get(QUERY_PARAM)
@@ -212,15 +338,18 @@ def settings_from_query(params: Mapping) -> tuple[dict | None, str | None]:
         return None, f"{intro} {error}"
     except Exception as error:  # never let a hand-edited URL crash the page
         return None, f"{intro} {type(error).__name__}. {_NOTHING_CHANGED}"
+    if workspace.model is not None:
+        return None, f"{intro} it holds a trained model, which only a workspace file can. {_NOTHING_CHANGED}"
     state = {"reviews": workspace.reviews, "class_names": list(workspace.class_names),
              "encode_settings": workspace.encode_settings,
-             "model_settings": workspace.model_settings}
+             "model_settings": workspace.model_settings,
+             "embedding_start": workspace.embedding_start}
     return state, None
 
 
 # --- writing --------------------------------------------------------------------------------
 
-def _document(*, reviews, class_names, encode_settings, model_settings) -> dict:
+def _document(*, reviews, class_names, encode_settings, model_settings, embedding_start) -> dict:
     names = _class_names(class_names)
     return {
         "format": FORMAT,
@@ -229,9 +358,15 @@ def _document(*, reviews, class_names, encode_settings, model_settings) -> dict:
         "class_names": names,
         "encode_settings": _plain(encode_settings),
         "model_settings": _plain(model_settings),
-        "weights": None,
-        "history": None,
+        "embedding_start": embedding_start,
+        "model": None,
     }
+
+
+def _text_chars(reviews) -> int:
+    if not isinstance(reviews, pd.DataFrame) or "text" not in reviews.columns:
+        return 0  # the full check names what is wrong
+    return sum(len(t) for t in reviews["text"] if isinstance(t, str))
 
 
 def _reviews_to_json(reviews, class_names: list) -> list[dict]:
@@ -266,31 +401,66 @@ def _plain(settings) -> dict:
             for key, value in settings.items()}
 
 
-def _weights_to_json(weights) -> dict:
-    if not isinstance(weights, Mapping):
-        raise InputError(f"`weights` must be a dict with 'before' and/or 'after'. "
-                         f"Received: {type(weights).__name__}")
-    out = {}
-    for key, matrix in weights.items():
-        array = np.asarray(matrix, dtype=np.float32)
-        if array.ndim != 2:
-            raise InputError(f"`weights[{key!r}]` must be a 2-D matrix. Received: shape={array.shape}")
-        if not np.isfinite(array).all():
-            raise InputError(
-                f"`weights[{key!r}]` contains NaN or infinite values, so it cannot be saved. "
-                "Train again with a lower learning rate, or save without the weights."
-            )
-        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        out[key] = {"dtype": MATRIX_DTYPE, "shape": list(array.shape),
-                    "data": base64.b64encode(data).decode("ascii")}
-    return out
+def _model_to_json(model: SavedModel, class_names: list) -> dict:
+    arrays = [np.asarray(w, dtype=np.float32) for w in model.weights]
+    size = sum(a.nbytes for a in arrays) * 4 // 3  # base64; checked before building the text
+    if size > MAX_FILE_BYTES:
+        raise InputError(_too_big_to_save(size))
+    return {
+        "label": model.label,
+        "reviews": None if model.reviews is None else _reviews_to_json(model.reviews, class_names),
+        "encode_settings": _plain(model.encode_settings),
+        "model_settings": _plain(model.model_settings),
+        "weights": [_array_to_json(f"weights[{i}]", a) for i, a in enumerate(arrays)],
+        "embedding_before": _array_to_json("embedding_before", model.embedding_before),
+        "history": {k: [float(v) for v in values] for k, values in model.history.items()},
+        "stopped": model.stopped,
+        "seconds": float(model.seconds),
+    }
 
 
-def _plain_history(history) -> dict:
-    if not isinstance(history, Mapping):
-        return history
-    return {key: [float(v) for v in values] if isinstance(values, (list, tuple, np.ndarray)) else values
-            for key, values in history.items()}
+def _array_to_json(where: str, values) -> dict:
+    array = np.asarray(values, dtype=np.float32)
+    if not np.isfinite(array).all():
+        raise InputError(
+            f"`{where}` contains NaN or infinite values, so it cannot be saved. "
+            "Train again with a lower learning rate, or save without the trained model."
+        )
+    data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+    return {"dtype": ARRAY_DTYPE, "shape": list(array.shape),
+            "data": base64.b64encode(data).decode("ascii")}
+
+
+def _too_big_to_save(size: int) -> str:
+    return (f"The workspace file would be {size / 2**20:,.1f} MB; a workspace file may be at most "
+            f"{MAX_FILE_BYTES // 2**20} MB. Save it without the trained model (its weights are "
+            "most of it), or train with a smaller vocabulary size or output dimension.")
+
+
+def _trained_on(reviews, *, class_names, run) -> bool:
+    """True when `reviews` still encode to the words and labels `run` was trained on."""
+    try:
+        texts, labels = validate_reviews(reviews, class_names=tuple(class_names))
+    except InputError:
+        return False
+    return (np.array_equal(labels, np.asarray(run.labels).astype(np.int64))
+            and [tokenize(t) for t in texts] == run.encoded.tokens)
+
+
+def _model_settings_for_keras(settings: dict) -> dict:
+    # JSON writes 10.0 as 10.0, but a hand-made file may say 10; Keras refuses an int rate.
+    return dict(settings, learning_rate=float(settings["learning_rate"]),
+                validation_split=float(settings["validation_split"]))
+
+
+def _check_weight_shapes(weights: list[np.ndarray], model) -> None:
+    expected = [tuple(w.shape) for w in model.get_weights()]
+    received = [tuple(w.shape) for w in weights]
+    if expected != received:
+        raise InputError(
+            "`model.weights` must have the shapes of the model its settings build, "
+            f"{expected}. Received: {received}"[:600]
+        )
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -358,28 +528,24 @@ def _check_document(document) -> Workspace:
         found = document.get("format") if isinstance(document, dict) else type(document).__name__
         raise InputError(
             "This is not an Embedding Explorer workspace file: its `format` must be "
-            f"{FORMAT!r}. Received: format={found!r}"
+            f"{FORMAT!r}. Received: format={found!r}"[:300]
         )
     version = document.get("version")
     if isinstance(version, bool) or version != VERSION:
         raise InputError(
             f"This workspace file has `version` {version!r}; this app reads version {VERSION}. "
-            "Save it again from a matching version of Embedding Explorer."
+            "Save it again from a matching version of Embedding Explorer."[:300]
         )
-    _check_keys("workspace", document, required=_TOP_KEYS[:6], allowed=_TOP_KEYS)
+    _check_keys("workspace", document, required=_TOP_REQUIRED, allowed=_TOP_KEYS)
     class_names = _check_class_names(document["class_names"])
-    reviews = _check_reviews(document["reviews"])
-    encode_settings = _check_encode_settings(document["encode_settings"])
-    model_settings = _check_model_settings(document["model_settings"])
-    weights = document.get("weights")
-    if weights is not None:
-        shape = (encode_settings["vocab_size"], model_settings["output_dim"])
-        weights = _check_weights(weights, shape=shape)
-    history = document.get("history")
-    if history is not None:
-        history = _check_history(history)
-    return Workspace(reviews=reviews, class_names=class_names, encode_settings=encode_settings,
-                     model_settings=model_settings, weights=weights, history=history)
+    start = document.get("embedding_start", "random")
+    check_choice("embedding_start", start, EMBEDDING_STARTS)
+    model = document.get("model")
+    return Workspace(
+        reviews=_check_reviews(document["reviews"]), class_names=class_names,
+        encode_settings=_check_encode_settings(document["encode_settings"]),
+        model_settings=_check_model_settings(document["model_settings"]),
+        embedding_start=start, model=None if model is None else _check_model(model))
 
 
 def _check_keys(where: str, value, *, required, allowed) -> None:
@@ -391,7 +557,7 @@ def _check_keys(where: str, value, *, required, allowed) -> None:
     unknown = [k for k in value if k not in allowed]
     if unknown:
         raise InputError(f"`{where}` has unknown field(s) {', '.join(map(repr, unknown))}; "
-                         f"allowed: {', '.join(map(repr, allowed))}.")
+                         f"allowed: {', '.join(map(repr, allowed))}."[:600])
 
 
 def _kind(value) -> str:
@@ -417,21 +583,21 @@ def _check_class_names(names) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _check_reviews(reviews) -> pd.DataFrame:
+def _check_reviews(reviews, where: str = "reviews") -> pd.DataFrame:
     if not isinstance(reviews, list):
-        raise InputError(f"`reviews` must be a list of {{text, label}} objects. Received: {_kind(reviews)}")
+        raise InputError(f"`{where}` must be a list of {{text, label}} objects. Received: {_kind(reviews)}")
     if len(reviews) > MAX_REVIEWS:
-        raise InputError(f"`reviews` must hold at most {MAX_REVIEWS:,} reviews. "
+        raise InputError(f"`{where}` must hold at most {MAX_REVIEWS:,} reviews. "
                          f"Received: {len(reviews):,}")
     texts, labels = [], []
-    for number, row in enumerate(reviews, start=1):
-        where = f"reviews[{number - 1}]"
-        _check_keys(where, row, required=("text", "label"), allowed=("text", "label"))
+    for index, row in enumerate(reviews):
+        at = f"{where}[{index}]"
+        _check_keys(at, row, required=("text", "label"), allowed=("text", "label"))
         if not isinstance(row["text"], str):
-            raise InputError(f"`{where}.text` must be a string. Received: {_kind(row['text'])}")
+            raise InputError(f"`{at}.text` must be a string. Received: {_kind(row['text'])}")
         label = row["label"]
         if isinstance(label, bool) or label not in (0, 1) or isinstance(label, float):
-            raise InputError(f"`{where}.label` must be 0 or 1. Received: label={label!r}"[:300])
+            raise InputError(f"`{at}.label` must be 0 or 1. Received: label={label!r}"[:300])
         texts.append(row["text"])
         labels.append(label)
     # Built like pd.read_csv builds it, so a restored table equals the one loaded from a CSV.
@@ -439,69 +605,111 @@ def _check_reviews(reviews) -> pd.DataFrame:
                          "label": pd.Series(labels, dtype="int64")})
 
 
-def _check_encode_settings(settings) -> dict:
-    _check_keys("encode_settings", settings, required=_ENCODE_KEYS, allowed=_ENCODE_KEYS)
+def _check_encode_settings(settings, where: str = "encode_settings") -> dict:
+    _check_keys(where, settings, required=_ENCODE_FIELDS, allowed=_ENCODE_FIELDS)
     EncodeSettings(**settings).checked()
     return dict(settings)
 
 
-def _check_model_settings(settings) -> dict:
-    _check_keys("model_settings", settings, required=_MODEL_KEYS, allowed=_MODEL_KEYS)
+def _check_model_settings(settings, where: str = "model_settings") -> dict:
+    _check_keys(where, settings, required=_MODEL_FIELDS, allowed=_MODEL_FIELDS)
     ModelSettings(**settings).checked()
     if not isinstance(settings["trainable"], bool):
-        raise InputError(f"`trainable` must be true or false. Received: trainable={settings['trainable']!r}")
+        raise InputError(f"`trainable` must be true or false. Received: trainable={settings['trainable']!r}"[:300])
     return dict(settings)
 
 
-def _check_weights(weights, *, shape: tuple[int, int]) -> dict[str, np.ndarray]:
-    if not isinstance(weights, dict) or not weights:
-        raise InputError(f"`weights` must be an object with 'before' and/or 'after'. "
-                         f"Received: {_kind(weights)}")
-    _check_keys("weights", weights, required=(), allowed=WEIGHT_KEYS)
-    return {key: _check_matrix(f"weights.{key}", matrix, shape=shape)
-            for key, matrix in weights.items()}
+def _check_model(model) -> SavedModel:
+    _check_keys("model", model, required=_MODEL_REQUIRED, allowed=_MODEL_KEYS)
+    try:
+        encode_settings = _check_encode_settings(model["encode_settings"], "model.encode_settings")
+        model_settings = _check_model_settings(model["model_settings"], "model.model_settings")
+    except InputError as error:
+        raise InputError(f"In the trained model's settings: {error}") from None
+    shape = (encode_settings["vocab_size"], model_settings["output_dim"])
+    weights = model["weights"]
+    if not isinstance(weights, list) or not 1 <= len(weights) <= MAX_MODEL_WEIGHTS:
+        raise InputError(f"`model.weights` must be a list of 1 to {MAX_MODEL_WEIGHTS} arrays. "
+                         f"Received: {_kind(weights)}"
+                         + (f" of {len(weights)}" if isinstance(weights, list) else ""))
+    reviews = model.get("reviews")
+    return SavedModel(
+        encode_settings=encode_settings, model_settings=model_settings,
+        weights=[_check_array(f"model.weights[{i}]", w) for i, w in enumerate(weights)],
+        embedding_before=_check_array("model.embedding_before", model["embedding_before"], shape=shape),
+        history=_check_history(model["history"]),
+        reviews=None if reviews is None else _check_reviews(reviews, "model.reviews"),
+        stopped=_check_optional_text("model.stopped", model.get("stopped")),
+        label=_check_optional_text("model.label", model.get("label", "")) or "",
+        seconds=_check_seconds(model.get("seconds", 0.0)))
 
 
-def _check_matrix(where: str, matrix, *, shape: tuple[int, int]) -> np.ndarray:
-    _check_keys(where, matrix, required=("dtype", "shape", "data"), allowed=("dtype", "shape", "data"))
-    check_choice(f"{where}.dtype", matrix["dtype"], (MATRIX_DTYPE,))
-    if list(shape) != matrix["shape"]:
+def _check_optional_text(where: str, value) -> str | None:
+    if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT_FIELD_CHARS):
+        raise InputError(f"`{where}` must be null or text of at most {MAX_TEXT_FIELD_CHARS:,} "
+                         f"characters. Received: {_kind(value)}")
+    return value
+
+
+def _check_seconds(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            math.isfinite(value) and value >= 0):
+        raise InputError(f"`model.seconds` must be a number of seconds, 0 or more. "
+                         f"Received: seconds={value!r}"[:300])
+    return float(value)
+
+
+def _check_array(where: str, array, *, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    _check_keys(where, array, required=("dtype", "shape", "data"), allowed=("dtype", "shape", "data"))
+    check_choice(f"{where}.dtype", array["dtype"], (ARRAY_DTYPE,))
+    found = array["shape"]
+    if shape is not None and list(shape) != found:
         raise InputError(
             f"`{where}.shape` must be (vocab_size, output_dim) = {shape}, as the settings say. "
-            f"Received: shape={matrix['shape']!r}"[:300]
+            f"Received: shape={found!r}"[:300]
         )
-    if not isinstance(matrix["data"], str):
-        raise InputError(f"`{where}.data` must be base64 text. Received: {_kind(matrix['data'])}")
+    if not (isinstance(found, list) and 1 <= len(found) <= 4 and all(
+            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 2**31 for n in found)):
+        raise InputError(f"`{where}.shape` must be a list of 1 to 4 positive integers. "
+                         f"Received: shape={found!r}"[:300])
+    if not isinstance(array["data"], str):
+        raise InputError(f"`{where}.data` must be base64 text. Received: {_kind(array['data'])}")
+    expected = math.prod(found) * 4
+    if len(array["data"]) > (expected + 2) // 3 * 4 + 4:
+        # Decoding first would let a crafted file make us allocate far more than it says.
+        raise InputError(f"`{where}.data` must hold {expected:,} bytes (float32 × "
+                         f"{' × '.join(map(str, found))}). Received: about "
+                         f"{len(array['data']) * 3 // 4:,} bytes")
     try:
-        raw = base64.b64decode(matrix["data"], validate=True)
+        raw = base64.b64decode(array["data"], validate=True)
     except (binascii.Error, ValueError):
         raise InputError(f"`{where}.data` is not valid base64.") from None
-    expected = shape[0] * shape[1] * 4
     if len(raw) != expected:
-        raise InputError(f"`{where}.data` must hold {expected:,} bytes (float32 × {shape[0]} × "
-                         f"{shape[1]}). Received: {len(raw):,} bytes")
-    array = np.frombuffer(raw, dtype="<f4").astype(np.float32).reshape(shape)
-    if not np.isfinite(array).all():
+        raise InputError(f"`{where}.data` must hold {expected:,} bytes (float32 × "
+                         f"{' × '.join(map(str, found))}). Received: {len(raw):,} bytes")
+    values = np.frombuffer(raw, dtype="<f4").astype(np.float32).reshape(found)
+    if not np.isfinite(values).all():
         raise InputError(f"`{where}` contains NaN or infinite values (a diverged training run).")
-    return array
+    return values
 
 
 def _check_history(history) -> dict[str, list[float]]:
-    if not isinstance(history, dict) or not history:
-        raise InputError(f"`history` must be an object of per-epoch lists. Received: {_kind(history)}")
-    _check_keys("history", history, required=(), allowed=HISTORY_KEYS)
+    # Empty when training diverged in its first epoch: the model is then the starting one.
+    if not isinstance(history, dict):
+        raise InputError(f"`model.history` must be an object of per-epoch lists. Received: {_kind(history)}")
+    _check_keys("model.history", history, required=(), allowed=HISTORY_KEYS)
     lengths = set()
     for key, values in history.items():
         if not isinstance(values, list) or len(values) > MAX_EPOCHS:
-            raise InputError(f"`history.{key}` must be a list of at most {MAX_EPOCHS:,} numbers.")
+            raise InputError(f"`model.history.{key}` must be a list of at most {MAX_EPOCHS:,} numbers.")
         for value in values:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise InputError(f"`history.{key}` must hold finite numbers only. "
+                raise InputError(f"`model.history.{key}` must hold finite numbers only. "
                                  f"Received: {value!r}"[:300])
         lengths.add(len(values))
     if len(lengths) > 1:
-        raise InputError(f"The lists in `history` must all have one length (one value per epoch). "
-                         f"Received lengths: {sorted(lengths)}")
+        raise InputError(f"The lists in `model.history` must all have one length (one value per "
+                         f"epoch). Received lengths: {sorted(lengths)}")
     return {key: [float(v) for v in values] for key, values in history.items()}
 
 
@@ -521,4 +729,3 @@ def _unpack_query_value(value) -> bytes:
         raise InputError(f"its `{QUERY_PARAM}` value is not one this app writes (it is cut short "
                          "or has extra data; copy the whole link).")
     return raw
-

@@ -21,6 +21,7 @@ from explorer.workspace import (
     MAX_FILE_BYTES,
     MAX_QUERY_CHARS,
     MAX_REVIEWS,
+    SavedModel,
     Workspace,
     settings_from_query,
     settings_to_query,
@@ -54,6 +55,26 @@ def document(**changes) -> dict:
     return doc
 
 
+def tiny_model(**changes) -> SavedModel:
+    """A saved tutorial-shaped model (Embedding 50×8, Dense 32→1) made of numbers, no Keras."""
+    rng = np.random.default_rng(0)
+    arguments = dict(
+        encode_settings=ENCODE, model_settings=MODEL,
+        weights=[rng.uniform(-1, 1, (50, 8)).astype(np.float32),
+                 rng.uniform(-1, 1, (32, 1)).astype(np.float32), np.array([0.25], np.float32)],
+        embedding_before=rng.uniform(-0.05, 0.05, (50, 8)).astype(np.float32),
+        history={"loss": [0.69, 0.5], "accuracy": [0.5, 1.0]}, label="#1: flatten, dim 8")
+    arguments.update(changes)
+    return SavedModel(**arguments)
+
+
+def model_document(**changes) -> dict:
+    """A valid saved workspace with a model, as a dict, with fields of `model` replaced."""
+    doc = json.loads(save(model=tiny_model()))
+    doc["model"].update(changes)
+    return doc
+
+
 def matrix_json(array) -> dict:
     array = np.asarray(array, dtype="<f4")
     return {"dtype": "float32-le", "shape": list(array.shape),
@@ -83,7 +104,7 @@ def test_round_trip_without_weights_gives_back_every_field():
     assert loaded.class_names == ("negative", "positive")
     assert loaded.encode_settings == ENCODE
     assert loaded.model_settings == MODEL
-    assert loaded.weights is None and loaded.history is None
+    assert loaded.model is None and loaded.embedding_start == "random"
     assert EncodeSettings(**loaded.encode_settings) == EncodeSettings()
     assert ModelSettings(**loaded.model_settings) == ModelSettings()
 
@@ -96,34 +117,46 @@ def test_restored_reviews_equal_the_sample_csv_table():
 
 def test_saved_file_is_documented_json_with_format_marker():
     doc = json.loads(save())
-    assert doc["format"] == "embedding-explorer-workspace" and doc["version"] == 1
+    assert doc["format"] == "embedding-explorer-workspace" and doc["version"] == 2
     assert list(doc) == ["format", "version", "reviews", "class_names", "encode_settings",
-                         "model_settings", "weights", "history"]
+                         "model_settings", "embedding_start", "model"]
+    assert doc["embedding_start"] == "random" and doc["model"] is None
     assert doc["reviews"] == [{"text": "horrible food!", "label": 0},
                               {"text": "awesome", "label": 1}]
 
 
-def test_round_trip_of_weights_is_bit_exact_and_history_is_kept():
-    rng = np.random.default_rng(0)
-    before = rng.uniform(-0.05, 0.05, size=(50, 8)).astype(np.float32)
-    after = (before * 37.5).astype(np.float32)
-    history = {"loss": [0.69, 0.5], "accuracy": [0.5, 1.0]}
-    loaded = workspace_from_json(save(weights={"before": before, "after": after},
-                                      history=history))
-    assert loaded.weights["before"].dtype == np.float32
-    assert loaded.weights["before"].tobytes() == before.tobytes()
-    assert loaded.weights["after"].tobytes() == after.tobytes()
-    assert loaded.history == history
+def test_round_trip_of_a_model_is_bit_exact_and_keeps_every_field():
+    saved = tiny_model(stopped="Stopped by request after epoch 2.", seconds=1.5)
+    loaded = workspace_from_json(save(model=saved, embedding_start="glove_tuned"))
+    assert loaded.embedding_start == "glove_tuned"
+    model = loaded.model
+    assert [w.dtype for w in model.weights] == [np.float32] * 3
+    assert [w.tobytes() for w in model.weights] == [w.tobytes() for w in saved.weights]
+    assert [w.shape for w in model.weights] == [(50, 8), (32, 1), (1,)]
+    assert model.embedding_before.tobytes() == saved.embedding_before.tobytes()
+    assert model.history == saved.history
+    assert model.encode_settings == ENCODE and model.model_settings == MODEL
+    assert model.reviews is None and model.label == "#1: flatten, dim 8"
+    assert model.stopped == "Stopped by request after epoch 2." and model.seconds == 1.5
+
+
+def test_a_model_trained_on_other_reviews_keeps_them():
+    trained_on = reviews(("cold food", 0), ("awesome", 1), ("rude", 0))
+    loaded = workspace_from_json(save(model=tiny_model(reviews=trained_on)))
+    assert loaded.model.reviews.to_dict("records") == trained_on.to_dict("records")
+    assert loaded.reviews.to_dict("records") == TINY.to_dict("records")
 
 
 def test_weights_are_float32_little_endian_base64_with_shape():
     matrix = np.arange(400, dtype=np.float32).reshape(50, 8)
-    doc = json.loads(save(weights={"after": matrix}))
-    stored = doc["weights"]["after"]
+    saved = tiny_model()
+    doc = json.loads(save(model=tiny_model(weights=[matrix] + saved.weights[1:])))
+    stored = doc["model"]["weights"][0]
     assert stored["dtype"] == "float32-le" and stored["shape"] == [50, 8]
     raw = base64.b64decode(stored["data"])
     assert raw[:8] == b"\x00\x00\x00\x00\x00\x00\x80\x3f"  # 0.0 then 1.0, little-endian
-    np.testing.assert_array_equal(workspace_from_json(json.dumps(doc)).weights["after"], matrix)
+    assert doc["model"]["weights"][2]["shape"] == [1]
+    np.testing.assert_array_equal(workspace_from_json(json.dumps(doc)).model.weights[0], matrix)
 
 
 def test_unicode_long_and_awkward_reviews_survive():
@@ -154,8 +187,7 @@ def test_numpy_numbers_in_settings_are_written_as_plain_numbers():
 
 
 def test_same_work_gives_the_same_text():
-    weights = {"after": np.ones((50, 8), dtype=np.float32)}
-    assert save(weights=weights) == save(weights=weights)
+    assert save(model=tiny_model()) == save(model=tiny_model())
 
 
 def test_empty_review_table_round_trips():
@@ -178,9 +210,17 @@ def test_reads_uploaded_file_objects_and_a_byte_order_mark():
     ({"reviews": reviews(("good", True))}, "Received: label=True"),
     ({"reviews": pd.DataFrame({"review": ["x"]})}, "`reviews` must be a table with columns text and label"),
     ({"reviews": [("x", 1)]}, "Received: list"),
-    ({"weights": {"after": np.full((50, 8), np.nan, dtype=np.float32)}}, "contains NaN or infinite"),
-    ({"weights": {"after": np.zeros(400, dtype=np.float32)}}, "must be a 2-D matrix"),
-    ({"weights": {"after": np.zeros((49, 8), dtype=np.float32)}}, "must be (vocab_size, output_dim) = (50, 8)"),
+    ({"model": tiny_model(weights=[np.full((50, 8), np.nan, dtype=np.float32)])},
+     "`weights[0]` contains NaN or infinite values, so it cannot be saved."),
+    ({"model": tiny_model(embedding_before=np.zeros(400, dtype=np.float32))},
+     "`model.embedding_before.shape` must be (vocab_size, output_dim) = (50, 8)"),
+    ({"model": tiny_model(embedding_before=np.zeros((49, 8), dtype=np.float32))},
+     "must be (vocab_size, output_dim) = (50, 8), as the settings say. Received: shape=[49, 8]"),
+    ({"model": tiny_model(weights=[])}, "`model.weights` must be a list of 1 to 64 arrays"),
+    ({"model": tiny_model(history={"loss": [float("nan")]})},
+     "`model.history.loss` must hold finite numbers only. Received: nan"),
+    ({"model": tiny_model(reviews=reviews(("good", 7)))}, "Received: label=7"),
+    ({"embedding_start": "pretrained"}, "`embedding_start` must be one of 'random', 'glove_frozen'"),
     ({"encode_settings": dict(ENCODE, vocab_size=1)}, "`vocab_size` must be between 2 and 100,000"),
     ({"class_names": ["same", "same"]}, "`class_names` must be two different"),
 ])
@@ -221,10 +261,11 @@ def test_refuses_json_of_another_program(content, received):
     assert received in message
 
 
-@pytest.mark.parametrize("version", [2, 0, "1", 1.5, True, None])
+@pytest.mark.parametrize("version", [1, 3, 0, "2", 2.0 + 0.5, True, None])
 def test_refuses_other_versions(version):
+    # Version 1 held only the Embedding table, from which no usable model can be rebuilt.
     message = refused(json.dumps(document(version=version)))
-    assert f"This workspace file has `version` {version!r}; this app reads version 1." in message
+    assert f"This workspace file has `version` {version!r}; this app reads version 2." in message
 
 
 def test_refuses_a_missing_version():
@@ -240,10 +281,11 @@ def test_refuses_a_missing_required_field(field):
     assert f"`workspace` lacks the field(s) '{field}'." in refused(json.dumps(doc))
 
 
-def test_weights_and_history_may_be_left_out():
+def test_embedding_start_and_model_may_be_left_out():
     doc = document()
-    del doc["weights"], doc["history"]
-    assert workspace_from_json(json.dumps(doc)).weights is None
+    del doc["embedding_start"], doc["model"]
+    loaded = workspace_from_json(json.dumps(doc))
+    assert loaded.model is None and loaded.embedding_start == "random"
 
 
 def test_refuses_unknown_fields():
@@ -252,7 +294,7 @@ def test_refuses_unknown_fields():
 
 
 def test_refuses_a_field_named_twice():
-    text = save().replace('"version": 1,', '"version": 1, "version": 1,', 1)
+    text = save().replace('"version": 2,', '"version": 2, "version": 2,', 1)
     assert "names the field 'version' twice" in refused(text)
 
 
@@ -381,62 +423,135 @@ def test_refuses_model_settings_with_a_field_missing():
 GOOD = np.zeros((50, 8), dtype=np.float32)
 
 
-@pytest.mark.parametrize("weights, fragment", [
-    ([], "`weights` must be an object with 'before' and/or 'after'. Received: a list"),
-    ({}, "`weights` must be an object with 'before' and/or 'after'. Received: an object"),
-    ({"final": matrix_json(GOOD)}, "`weights` has unknown field(s) 'final'"),
-    ({"after": [[0.0] * 8] * 50}, "`weights.after` must be a JSON object. Received: a list"),
-    ({"after": dict(matrix_json(GOOD), dtype="float64")},
-     "`weights.after.dtype` must be one of 'float32-le'. Received: weights.after.dtype='float64'"),
-    ({"after": matrix_json(np.zeros((8, 50)))},
-     "`weights.after.shape` must be (vocab_size, output_dim) = (50, 8), as the settings say. "
-     "Received: shape=[8, 50]"),
-    ({"after": matrix_json(np.zeros((50, 9)))}, "Received: shape=[50, 9]"),
-    ({"after": dict(matrix_json(GOOD), shape="50x8")}, "Received: shape='50x8'"),
-    ({"after": dict(matrix_json(GOOD), data="not base64!")}, "`weights.after.data` is not valid base64."),
-    ({"after": dict(matrix_json(GOOD), data=[0] * 400)}, "`weights.after.data` must be base64 text"),
-    ({"after": dict(matrix_json(GOOD), data=base64.b64encode(b"\0" * 1596).decode())},
-     "`weights.after.data` must hold 1,600 bytes (float32 × 50 × 8). Received: 1,596 bytes"),
-    ({"before": matrix_json(np.where(np.eye(50, 8), np.nan, 0))},
-     "`weights.before` contains NaN or infinite values (a diverged training run)."),
-    ({"before": matrix_json(np.where(np.eye(50, 8), np.inf, 0))}, "contains NaN or infinite values"),
+@pytest.mark.parametrize("before, fragment", [
+    ([[0.0] * 8] * 50, "`model.embedding_before` must be a JSON object. Received: a list"),
+    (dict(matrix_json(GOOD), dtype="float64"),
+     "`model.embedding_before.dtype` must be one of 'float32-le'. "
+     "Received: model.embedding_before.dtype='float64'"),
+    (dict(matrix_json(GOOD), scale=1), "`model.embedding_before` has unknown field(s) 'scale'"),
+    (matrix_json(np.zeros((8, 50))),
+     "`model.embedding_before.shape` must be (vocab_size, output_dim) = (50, 8), as the settings "
+     "say. Received: shape=[8, 50]"),
+    (matrix_json(np.zeros((50, 9))), "Received: shape=[50, 9]"),
+    (dict(matrix_json(GOOD), shape="50x8"), "Received: shape='50x8'"),
+    (dict(matrix_json(GOOD), data="not base64!"), "`model.embedding_before.data` is not valid base64."),
+    (dict(matrix_json(GOOD), data=[0] * 400), "`model.embedding_before.data` must be base64 text"),
+    (dict(matrix_json(GOOD), data=base64.b64encode(b"\0" * 1596).decode()),
+     "`model.embedding_before.data` must hold 1,600 bytes (float32 × 50 × 8). Received: 1,596 bytes"),
+    (dict(matrix_json(GOOD), data="A" * 10_000),
+     "`model.embedding_before.data` must hold 1,600 bytes (float32 × 50 × 8). Received: about 7,500"),
+    (matrix_json(np.where(np.eye(50, 8), np.nan, 0)),
+     "`model.embedding_before` contains NaN or infinite values (a diverged training run)."),
+    (matrix_json(np.where(np.eye(50, 8), np.inf, 0)), "contains NaN or infinite values"),
 ])
-def test_refuses_bad_weights(weights, fragment):
-    assert fragment in refused(json.dumps(document(weights=weights)))
+def test_refuses_a_bad_embedding_before_training(before, fragment):
+    assert fragment in refused(json.dumps(model_document(embedding_before=before)))
 
 
-def test_weight_shape_follows_the_settings_in_the_same_file():
-    doc = document(weights={"after": matrix_json(np.ones((60, 4)))})
-    doc["encode_settings"] = dict(ENCODE, vocab_size=60)
-    doc["model_settings"] = dict(MODEL, output_dim=4)
-    assert workspace_from_json(json.dumps(doc)).weights["after"].shape == (60, 4)
+@pytest.mark.parametrize("weights, fragment", [
+    ({"embedding": matrix_json(GOOD)}, "`model.weights` must be a list of 1 to 64 arrays. Received: an object"),
+    ([], "`model.weights` must be a list of 1 to 64 arrays. Received: a list of 0"),
+    ([matrix_json([1.0])] * 65, "Received: a list of 65"),
+    (["AAAA"], "`model.weights[0]` must be a JSON object. Received: a string"),
+    ([matrix_json(GOOD), dict(matrix_json([1.0]), shape=[])],
+     "`model.weights[1].shape` must be a list of 1 to 4 positive integers. Received: shape=[]"),
+    ([dict(matrix_json([1.0]), shape=[1, 1, 1, 1, 1])], "Received: shape=[1, 1, 1, 1, 1]"),
+    ([dict(matrix_json([1.0]), shape=[0])], "Received: shape=[0]"),
+    ([dict(matrix_json([1.0]), shape=[True])], "Received: shape=[True]"),
+    ([dict(matrix_json([1.0]), shape=[1.0])], "Received: shape=[1.0]"),
+    ([matrix_json([np.inf])], "`model.weights[0]` contains NaN or infinite values"),
+])
+def test_refuses_bad_model_weights(weights, fragment):
+    assert fragment in refused(json.dumps(model_document(weights=weights)))
+
+
+@pytest.mark.parametrize("field", ["encode_settings", "model_settings", "weights",
+                                   "embedding_before", "history"])
+def test_refuses_a_model_without_a_required_field(field):
+    doc = model_document()
+    del doc["model"][field]
+    assert f"`model` lacks the field(s) '{field}'." in refused(json.dumps(doc))
+
+
+@pytest.mark.parametrize("changes, fragment", [
+    ({"optimizer": "adam"}, "`model` has unknown field(s) 'optimizer'"),
+    ({"encode_settings": dict(ENCODE, vocab_size=1)},
+     "In the trained model's settings: `vocab_size` must be between 2 and 100,000"),
+    ({"model_settings": dict(MODEL, head="cnn")}, "In the trained model's settings: `head` must be one of"),
+    ({"model_settings": {"output_dim": 8}},
+     "In the trained model's settings: `model.model_settings` lacks the field(s) 'head'"),
+    ({"reviews": [{"text": "a", "label": 3}]}, "`model.reviews[0].label` must be 0 or 1. Received: label=3"),
+    ({"reviews": "a,0"}, "`model.reviews` must be a list of {text, label} objects"),
+    ({"stopped": 3}, "`model.stopped` must be null or text of at most 2,000 characters. Received: a number"),
+    ({"stopped": "x" * 2001}, "`model.stopped` must be null or text"),
+    ({"label": 5}, "`model.label` must be null or text"),
+    ({"seconds": -1}, "`model.seconds` must be a number of seconds, 0 or more. Received: seconds=-1"),
+    ({"seconds": "1"}, "Received: seconds='1'"),
+])
+def test_refuses_bad_model_fields(changes, fragment):
+    assert fragment in refused(json.dumps(model_document(**changes)))
+
+
+def test_model_label_reviews_stopped_and_seconds_may_be_left_out():
+    doc = model_document()
+    for field in ("label", "reviews", "stopped", "seconds"):
+        del doc["model"][field]
+    model = workspace_from_json(json.dumps(doc)).model
+    assert (model.label, model.reviews, model.stopped, model.seconds) == ("", None, None, 0.0)
+
+
+def test_refuses_a_model_in_a_document_that_is_not_an_object():
+    assert "`model` must be a JSON object. Received: a list" in refused(json.dumps(document(model=[1])))
+
+
+def test_embedding_shape_follows_the_model_settings_not_the_pages_settings():
+    # The pages may have moved on to other settings since the model was trained.
+    doc = model_document(embedding_before=matrix_json(np.ones((60, 4))),
+                         encode_settings=dict(ENCODE, vocab_size=60),
+                         model_settings=dict(MODEL, output_dim=4))
+    loaded = workspace_from_json(json.dumps(doc))
+    assert loaded.model.embedding_before.shape == (60, 4)
+    assert loaded.encode_settings["vocab_size"] == 50 and loaded.model_settings["output_dim"] == 8
 
 
 @pytest.mark.parametrize("history, fragment", [
-    ([0.5], "`history` must be an object of per-epoch lists. Received: a list"),
-    ({}, "`history` must be an object of per-epoch lists. Received: an object"),
-    ({"f1": [0.5]}, "`history` has unknown field(s) 'f1'"),
-    ({"loss": 0.5}, "`history.loss` must be a list of at most 2,000 numbers."),
-    ({"loss": [0.5] * 2001}, "`history.loss` must be a list of at most 2,000 numbers."),
-    ({"loss": [0.5, "0.4"]}, "`history.loss` must hold finite numbers only. Received: '0.4'"),
+    ([0.5], "`model.history` must be an object of per-epoch lists. Received: a list"),
+    ({"f1": [0.5]}, "`model.history` has unknown field(s) 'f1'"),
+    ({"loss": 0.5}, "`model.history.loss` must be a list of at most 2,000 numbers."),
+    ({"loss": [0.5] * 2001}, "`model.history.loss` must be a list of at most 2,000 numbers."),
+    ({"loss": [0.5, "0.4"]}, "`model.history.loss` must hold finite numbers only. Received: '0.4'"),
     ({"loss": [0.5, None]}, "Received: None"),
     ({"loss": [True]}, "Received: True"),
     ({"loss": [0.5, 0.4], "accuracy": [0.5]},
-     "The lists in `history` must all have one length (one value per epoch). Received lengths: [1, 2]"),
+     "The lists in `model.history` must all have one length (one value per epoch). "
+     "Received lengths: [1, 2]"),
 ])
 def test_refuses_bad_history(history, fragment):
-    assert fragment in refused(json.dumps(document(history=history)))
+    assert fragment in refused(json.dumps(model_document(history=history)))
+
+
+def test_an_empty_history_is_a_model_that_diverged_in_its_first_epoch():
+    assert workspace_from_json(json.dumps(model_document(history={}))).model.history == {}
 
 
 def test_refuses_an_infinite_history_value():
-    text = json.dumps(document(history={"loss": [0.5]})).replace("[0.5]", "[1e999]")
-    assert "`history.loss` must hold finite numbers only. Received: inf" in refused(text)
+    text = json.dumps(model_document(history={"loss": [0.5]})).replace("[0.5]", "[1e999]")
+    assert "`model.history.loss` must hold finite numbers only. Received: inf" in refused(text)
+
+
+def test_saving_refuses_a_model_too_big_for_a_workspace_file(monkeypatch):
+    monkeypatch.setattr(workspace_module, "MAX_FILE_BYTES", 2_000)
+    with pytest.raises(InputError) as info:
+        save(model=tiny_model())
+    assert str(info.value).startswith("The workspace file would be 0.0 MB; a workspace file may be "
+                                      "at most 0 MB. Save it without the trained model")
+    save()  # without the model it fits
 
 
 def test_refusal_does_not_touch_the_callers_data():
     doc = document()
     kept = copy.deepcopy(doc)
-    refused(json.dumps(dict(doc, version=2)))
+    refused(json.dumps(dict(doc, version=3)))
     assert doc == kept
 
 
@@ -530,3 +645,115 @@ def test_query_garbage_gives_a_message_and_never_raises(value, fragment):
 def test_query_from_a_mapping_that_cannot_be_read_is_treated_as_empty():
     assert settings_from_query(Unreadable()) == (None, None)
     assert settings_from_query(None) == (None, None)
+
+
+def test_query_round_trip_keeps_where_the_embedding_starts():
+    state, message = settings_from_query(query(embedding_start="glove_frozen"))
+    assert message is None and state["embedding_start"] == "glove_frozen"
+    assert settings_from_query(query())[0]["embedding_start"] == "random"
+
+
+def test_query_refuses_a_link_that_holds_a_trained_model():
+    raw = save(model=tiny_model()).encode("utf-8")
+    state, message = settings_from_query({"w": pack(raw).rstrip("=")})
+    assert state is None and "it holds a trained model, which only a workspace file can." in message
+
+
+def test_query_declares_long_text_too_big_without_compressing_it(monkeypatch):
+    def no_compressing(*args, **kwargs):
+        raise AssertionError("compressed text that can never fit")
+
+    monkeypatch.setattr(workspace_module.zlib, "compress", no_compressing)
+    long_text = reviews(("a" * (16 * MAX_QUERY_CHARS + 1), 1))
+    assert query(reviews=long_text) is None
+
+
+# --- rebuilding the trained model (Keras) ---------------------------------------------------
+
+from explorer.model import embedding_weights, predict_texts, prepare, train  # noqa: E402
+from explorer.reviews import load_sample, validate_reviews  # noqa: E402
+from explorer.text import encode  # noqa: E402
+from explorer.workspace import restore_run, saved_model  # noqa: E402
+
+SAMPLE = load_sample("Restaurant reviews")
+
+
+def untrained(table=SAMPLE, *, encode_settings=ENCODE, **model_changes):
+    texts, labels = validate_reviews(table, class_names=tuple(NAMES))
+    settings = ModelSettings(**dict(MODEL, **model_changes))
+    return prepare(encode(texts, EncodeSettings(**encode_settings)), labels, settings=settings)
+
+
+def reopen(run, table=SAMPLE, **changes):
+    """Save `run` with `table` as the session's reviews, read the file back, rebuild the model."""
+    text = save(reviews=table, model=saved_model(run, reviews=table, class_names=NAMES), **changes)
+    workspace = workspace_from_json(text)
+    return workspace, restore_run(workspace)
+
+
+def test_a_restored_trained_model_predicts_exactly_as_the_saved_one():
+    run = train(untrained(epochs=20))
+    run.label, run.seconds = "#1: tutorial", 2.5
+    workspace, restored = reopen(run)
+    assert workspace.model.reviews is None  # trained on the session's reviews: stored once
+    new = ["awesome food", "rude service", "never again", "unknown words only"]
+    np.testing.assert_array_equal(predict_texts(restored, new), predict_texts(run, new))
+    for got, want in zip(restored.model.get_weights(), run.model.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(restored.weights_after, run.weights_after)
+    np.testing.assert_array_equal(restored.weights_before, run.weights_before)
+    np.testing.assert_array_equal(restored.encoded.padded, run.encoded.padded)
+    np.testing.assert_array_equal(restored.labels, run.labels)
+    assert restored.history == run.history and restored.epochs_run == 20
+    assert restored.totals == run.totals == {"total": 433, "trainable": 433, "non_trainable": 0}
+    assert (restored.label, restored.seconds, restored.stopped) == ("#1: tutorial", 2.5, None)
+    assert restored.snapshot_epochs == [0, 20] and len(restored.snapshots) == 2
+
+
+def test_lstm_head_frozen_embedding_and_vocabulary_encoding_restore_every_weight():
+    vocabulary = dict(ENCODE, method="vocabulary", vocab_size=30, max_length=6)
+    run = untrained(encode_settings=vocabulary, head="lstm", output_dim=5, trainable=False, seed=3)
+    workspace, restored = reopen(run)
+    assert [w.shape for w in workspace.model.weights] == [
+        (30, 5), (5, 64), (16, 64), (64,), (16, 1), (1,)]
+    for got, want in zip(restored.model.get_weights(), run.model.get_weights()):
+        np.testing.assert_array_equal(got, want)
+    assert restored.totals == run.totals and restored.totals["non_trainable"] == 150
+    assert restored.encoded.encoder.word_ids == run.encoded.encoder.word_ids
+
+
+def test_reviews_changed_after_training_are_saved_with_the_model():
+    vocabulary = dict(ENCODE, method="vocabulary", vocab_size=12)
+    run = untrained(encode_settings=vocabulary)
+    edited = pd.concat([SAMPLE.iloc[2:], reviews(("brand new words here", 1))], ignore_index=True)
+    workspace, restored = reopen(run, table=edited)
+    assert workspace.reviews["text"].iloc[-1] == "brand new words here"
+    assert workspace.model.reviews["text"].tolist()[:2] == ["never coming back", "horrible service"]
+    # The vocabulary is fitted on the training reviews, so ids mean what they meant in training.
+    assert restored.encoded.encoder.word_ids == run.encoded.encoder.word_ids
+    np.testing.assert_array_equal(restored.encoded.padded, run.encoded.padded)
+    np.testing.assert_array_equal(embedding_weights(restored.model), run.weights_after)
+
+
+def test_a_model_whose_weights_do_not_fit_its_settings_is_refused():
+    doc = model_document(model_settings=dict(MODEL, head="average"))
+    workspace = workspace_from_json(json.dumps(doc))
+    with pytest.raises(InputError) as info:
+        restore_run(workspace)
+    assert str(info.value) == (
+        "The trained model in this file cannot be rebuilt: `model.weights` must have the shapes "
+        "of the model its settings build, [(50, 8), (8, 1), (1,)]. Received: [(50, 8), (32, 1), "
+        "(1,)] Nothing was changed.")
+
+
+def test_a_model_trained_on_reviews_that_no_longer_validate_is_refused():
+    doc = model_document(reviews=[{"text": "!!!", "label": 0}, {"text": "good", "label": 1}])
+    with pytest.raises(InputError, match="cannot be rebuilt: `text` must contain at least one word"
+                                         ".* Nothing was changed.$"):
+        restore_run(workspace_from_json(json.dumps(doc)))
+
+
+def test_a_learning_rate_written_as_an_integer_still_builds():
+    doc = model_document(model_settings=dict(MODEL, learning_rate=10, optimizer="sgd"))
+    restored = restore_run(workspace_from_json(json.dumps(doc)))
+    assert restored.settings.learning_rate == 10.0 and restored.totals["total"] == 433
