@@ -72,7 +72,7 @@ class UnknownWordError(KeyError):
         return self.args[0]
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class Vectors:
     """Words and their vectors, rows in file order.
 
@@ -115,6 +115,9 @@ class Vectors:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Vectors({self.name!r}, {len(self):,} words × {self.dim} dimensions)"
 
     @property
     def dim(self) -> int:
