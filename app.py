@@ -8,6 +8,8 @@ import logging
 
 import streamlit as st
 
+from ui import persistence
+
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=":material/explore:", layout="wide")
 
@@ -18,15 +20,20 @@ PAGES = {
         st.Page("views/train.py", title="Train", icon=":material/model_training:", url_path="train"),
         st.Page("views/weights.py", title="Weights", icon=":material/grid_on:", url_path="weights"),
     ],
+    "Your work": [
+        st.Page("views/workspace.py", title="Save & restore", icon=":material/save:", url_path="workspace"),
+    ],
 }
 
 page = st.navigation(PAGES)
-try:
-    page.run()
-except Exception:  # Streamlit's own stop and rerun signals are BaseExceptions and pass through.
-    # A bug must never show the user a traceback or take their work: log it, say so, go on.
-    logging.getLogger("embedding_explorer").exception("page %s failed", page.title)
-    st.error(
-        "Something went wrong on this page. Your reviews and settings are kept. "
-        "Try again, or change a setting; if it keeps happening, please report it."
-    )
+# The page address keeps the reviews and settings, so a refresh or a new session gets them back.
+with persistence.work_kept():
+    try:
+        page.run()
+    except Exception:  # Streamlit's own stop and rerun signals are BaseExceptions and pass through.
+        # A bug must never show the user a traceback or take their work: log it, say so, go on.
+        logging.getLogger("embedding_explorer").exception("page %s failed", page.title)
+        st.error(
+            "Something went wrong on this page. Your reviews and settings are kept. "
+            "Try again, or change a setting; if it keeps happening, please report it."
+        )
