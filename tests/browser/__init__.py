@@ -45,6 +45,10 @@ PAGE_NOT_FOUND_TEXT = "Page not found"
 STALE = '[data-stale="true"]'
 # Element code is loaded on first use; until it arrives the element is a grey placeholder.
 PLACEHOLDER = '[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'
+NAV_LINKS = '[data-testid="stSidebarNav"] a[href]'
+METRIC = '[data-testid="stMetric"]'
+METRIC_LABEL = '[data-testid="stMetricLabel"]'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
 
 
 def key_class(key: str) -> str:
@@ -161,6 +165,72 @@ class AppPage:
     def assert_no_exception(self) -> None:
         found = self.failures()
         assert not found, "The page shows a crash:\n" + "\n---\n".join(found)
+
+    # --- helpers for the story, load and bad-input tests ------------------------------------
+
+    def navigate(self, url_path: str = "", *, screenshot: str | None = None,
+                 timeout: float | None = None) -> None:
+        """Go to another page through the sidebar, as a person clicks it, keeping the session.
+
+        `open()` loads the URL afresh, which starts a new Streamlit session with none of the
+        user's work; this clicks the sidebar link whose path is `url_path` ("" is the default
+        page) and waits for the page to be drawn.
+        """
+        wanted = url_path.strip("/")
+        for link in self.page.locator(NAV_LINKS).all():
+            path = re.sub(r"^https?://[^/]+/?", "", link.get_attribute("href") or "")
+            if path.split("?")[0].strip("/") == wanted:
+                with self.rerun_after(timeout=timeout):
+                    link.click()
+                break
+        else:
+            raise AssertionError(f"The sidebar has no link to /{wanted}.")
+        if screenshot:
+            self.screenshot(screenshot)
+
+    def wait_for_text(self, text: str, *, timeout: float | None = None) -> None:
+        """Wait until `text` is shown in the main area (outside stale elements), then for the run.
+
+        On a busy machine a rerun can start more than `rerun_after`'s grace period after the
+        click; waiting for what the action must show cannot return on the previous page.
+        """
+        ms = 1000 * (timeout or self.timeout)
+        fresh = "xpath=self::*[not(ancestor-or-self::*[@data-stale='true'])]"
+        self.page.locator(MAIN_BLOCK).get_by_text(text).locator(fresh).first.wait_for(
+            state="visible", timeout=ms)
+        self.wait(timeout=timeout)
+
+    def metrics(self) -> dict[str, str]:
+        """The `st.metric` tiles on the page, label → value as shown, e.g. {"Total params": "433"}."""
+        found = {}
+        for tile in self.page.locator(METRIC).all():
+            label = tile.locator(METRIC_LABEL).inner_text().strip()
+            found[label] = tile.locator(METRIC_VALUE).inner_text().strip()
+        return found
+
+    def read_table(self, where, *, timeout: float = 30.0):
+        """The cells of a table (st.dataframe or st.data_editor) as a pandas DataFrame of str.
+
+        The grid is drawn on a canvas, so its cells are read the way a user gets them out:
+        through the table's own "Download as CSV" button. `where` is the table's element or a
+        container holding it (the first table inside is read). Index columns come back as
+        ordinary columns; the first one, which has no header, is named "index".
+        """
+        import io
+
+        import pandas as pd
+
+        grid = where.locator("xpath=descendant-or-self::*[@data-testid='stDataFrame']").first
+        # Chromium's save-file dialog cannot be answered headless; without it Streamlit
+        # falls back to an ordinary download, which Playwright catches.
+        self.page.evaluate("() => { delete window.showSaveFilePicker; }")
+        grid.scroll_into_view_if_needed()
+        grid.hover()
+        with self.page.expect_download(timeout=1000 * timeout) as info:
+            grid.get_by_role("button", name="Download as CSV").click()
+        text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return table.rename(columns={table.columns[0]: "index"} if table.columns[0].startswith("Unnamed") else {})
 
     def screenshot(self, name: str) -> Path:
         """Save the whole page, including what is scrolled out of view, to test-artifacts/<name>.png."""
