@@ -4,11 +4,13 @@
 (3CosMul): the same arithmetic on the same float32 numbers, so the same words in the same order.
 It is faster because it picks the top k without a partial sort of every score (see `_top`).
 
-`evaluate_analogies` follows gensim's `evaluate_word_analogies` rules but never builds one score
-vector per question: every 3CosAdd score is a sum of three cosines with the question words, so it
-computes those cosines once per distinct question word (a matrix product) and combines them block
-by block. Questions whose best and second-best answers are too close to call in float32 are
-answered again with gensim's own arithmetic, so the count of correct answers is gensim's.
+`evaluate_analogies` follows gensim's `evaluate_word_analogies` rules but never computes one full
+score vector per question: a 3CosAdd score is cos(w, b) - cos(w, a) + cos(w, c), so per block of
+vocabulary it computes the b - a part once per (a, b) pair and the cosines with each c word once
+(two matrix products), and each question costs one addition and one maximum. Questions whose
+best and second-best answers are too close to call in float32, or whose best word is another
+spelling of a question word, are answered again with gensim's own arithmetic, so every answer,
+and the count of correct ones, is gensim's.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ _COSMUL_EPSILON = 0.000001  # gensim's, keeps 3CosMul finite when a negative cos
 _BLOCK = 4096  # vocabulary rows per block in the benchmark: the working set stays in cache
 _CHUNK = 64  # questions per step in the benchmark
 _CLOSE_CALL = 1e-5  # best and runner-up closer than this: recheck with gensim's arithmetic
+_APPROX_ERROR = 1e-5  # bound on |fast cosine - gensim's cosine|; real differences are ~1e-7
+_ALIGN = 16  # rows per block when scoring a few rows exactly
 
 
 # --------------------------------------------------------------------------- single queries
@@ -47,8 +51,8 @@ def analogy(vectors: Vectors, *, positive, negative=(), topn: int = 10, method: 
     """Words closest to `positive` minus `negative`, as gensim's most_similar(_cosmul) gives.
 
     >>> v = Vectors.from_arrays(["man", "woman", "king", "queen"],
-    ...                         [[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1]])
-    >>> analogy(v, positive=["king", "woman"], negative=["man"], topn=1)
+    ...                         [[1, 0, 1], [-1, 0, 1], [1, 1, 0], [-1, 1, 0]])
+    >>> [(w, round(s, 4)) for w, s in analogy(v, positive=["king", "woman"], negative=["man"])]
     [('queen', 1.0)]
 
     Args:
@@ -80,14 +84,17 @@ def analogy(vectors: Vectors, *, positive, negative=(), topn: int = 10, method: 
             f"A word cannot be both positive and negative. Received: {both[0]!r} on both "
             f"sides; remove it from one of them."
         )
-    if method == "cosadd":
-        scores = _cosadd_scores(vectors, pos_rows, neg_rows, limit)
-    else:
-        scores = _cosmul_scores(vectors, pos_rows, neg_rows, limit)
     excluded = set(pos_rows) | set(neg_rows)
-    best = _top(scores, topn + len(excluded))
-    answer = [(vectors.words[i], float(scores[i])) for i in best
-              if i not in excluded and np.isfinite(scores[i])]
+    wanted = topn + len(excluded)
+    if method == "cosadd":
+        mean = _mean_direction(vectors, pos_rows, neg_rows)
+        best, scores = _cosadd_best(vectors, mean, limit, wanted)
+    else:
+        all_scores = _cosmul_scores(vectors, pos_rows, neg_rows, limit)
+        best = _top(all_scores, wanted)
+        scores = all_scores[best]
+    answer = [(vectors.words[i], float(score)) for i, score in zip(best.tolist(), scores)
+              if i not in excluded and np.isfinite(score)]
     return answer[:topn]
 
 
@@ -159,10 +166,43 @@ def _mean_direction(vectors: Vectors, pos_rows, neg_rows) -> np.ndarray:
     return mean.astype(np.float32)
 
 
-def _cosadd_scores(vectors: Vectors, pos_rows, neg_rows, limit: int) -> np.ndarray:
-    mean = _mean_direction(vectors, pos_rows, neg_rows)
+def _cosadd_best(vectors: Vectors, mean: np.ndarray, limit: int, k: int):
+    """The k best rows for gensim's 3CosAdd score among the first `limit`, and their scores.
+
+    gensim's score is dot(raw row, mean) / row length. With the transposed unit rows at hand,
+    a quicker product gives every score to within _APPROX_ERROR; only rows within twice that
+    of the k-th best can be in gensim's top k, and those get gensim's exact arithmetic.
+    """
+    if vectors.columns is None:
+        scores = _exact_cosadd(vectors, mean, np.arange(limit), limit)
+        best = _top(scores, k)
+        return best, scores[best]
+    approx = mean @ vectors.columns[:, :limit]
+    threshold = approx[_top(approx, k)[-1]] - 2 * _APPROX_ERROR
+    candidates = np.flatnonzero(approx >= threshold)
+    scores = _exact_cosadd(vectors, mean, candidates, limit)
+    order = np.lexsort((candidates, -scores))[:k]
+    return candidates[order], scores[order]
+
+
+def _exact_cosadd(vectors: Vectors, mean: np.ndarray, rows: np.ndarray, limit: int) -> np.ndarray:
+    """gensim's scores of `rows`, bit for bit: dot(raw[:limit], mean) / norms[:limit] at rows.
+
+    BLAS gives a row the same bits only when it sits at the same place in a block of rows, so
+    a few rows are scored as slices of _ALIGN rows starting at a multiple of _ALIGN (ending
+    at `limit` as gensim's matrix does), never as a gathered copy.
+    """
+    raw, norms = vectors.raw, vectors.norms
     with np.errstate(divide="ignore", invalid="ignore"):
-        scores = np.dot(vectors.raw[:limit], mean) / vectors.norms[:limit]
+        if len(rows) * 4 >= limit:
+            return _finite(np.dot(raw[:limit], mean) / norms[:limit], vectors)[rows]
+        scores = np.empty(len(rows), dtype=np.float32)
+        starts = rows - rows % _ALIGN
+        for start in sorted(set(starts.tolist())):  # np.unique would import more of numpy
+            stop = min(start + _ALIGN, limit)
+            block = np.dot(raw[start:stop], mean) / norms[start:stop]
+            inside = np.flatnonzero(starts == start)
+            scores[inside] = block[rows[inside] - start]
     return _finite(scores, vectors)
 
 
@@ -226,7 +266,7 @@ class AnalogyEvaluation:
     answered: int
     skipped: int
     accuracy: float
-    sections: "pd.DataFrame"
+    sections: pd.DataFrame
     seconds: float
     restrict_vocab: int
 
@@ -252,7 +292,8 @@ def default_questions_path() -> Path | None:
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data" / "questions-words.txt"
+    package = Path(list(spec.submodule_search_locations)[0])
+    path = package / "test" / "test_data" / "questions-words.txt"
     return path if path.is_file() else None
 
 
@@ -313,12 +354,14 @@ def _questions_text(source) -> str:
                              f"Received: {str(path)!r}, which does not exist.")
         data = path.read_bytes()
     else:
-        raise InputError(f"`questions` must be a path, bytes or text. Received: {type(source).__name__}")
+        raise InputError(f"`questions` must be a path, bytes or text. "
+                         f"Received: {type(source).__name__}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise InputError(f"`questions` line {line} is not UTF-8 text. Save the file as UTF-8.") from None
+        raise InputError(f"`questions` line {line} is not UTF-8 text. "
+                         f"Save the file as UTF-8.") from None
 
 
 def evaluate_analogies(vectors: Vectors, questions, *, restrict_vocab: int = DEFAULT_RESTRICT_VOCAB,
@@ -347,7 +390,8 @@ def evaluate_analogies(vectors: Vectors, questions, *, restrict_vocab: int = DEF
     started = time.perf_counter()
     parsed = read_questions(questions)
     if restrict_vocab is None:
-        raise InputError("`restrict_vocab` must be a number of words, e.g. 300000 (gensim's default).")
+        raise InputError("`restrict_vocab` must be a number of words, "
+                         "e.g. 300000 (gensim's default). Received: restrict_vocab=None")
     limit = _restrict("restrict_vocab", restrict_vocab, len(vectors))
     known = _upper_vocabulary(vectors, limit)
     rows, asked = [], []
@@ -357,7 +401,7 @@ def evaluate_analogies(vectors: Vectors, questions, *, restrict_vocab: int = DEF
             rows.append(found)
             asked.append(number)
     rows = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    sections = np.array(parsed.section_of, dtype=np.int64)[asked] if asked else np.zeros(0, np.int64)
+    sections = np.array(parsed.section_of, dtype=np.int64)[np.array(asked, dtype=np.int64)]
     predicted = _answer_all(vectors, rows, sections, limit, known, progress)
     right = _is_correct(vectors, rows, predicted, known)
     table = _section_table(parsed, np.array(asked, dtype=np.int64), right)
@@ -382,22 +426,21 @@ def _is_correct(vectors, rows, predicted, known) -> np.ndarray:
     return right
 
 
-def _section_table(parsed: _Questions, asked: np.ndarray, right: np.ndarray) -> "pd.DataFrame":
+def _section_table(parsed: _Questions, asked: np.ndarray, right: np.ndarray) -> pd.DataFrame:
     import pandas as pd  # only here: importing pandas would slow every command-line call
 
     n_sections = len(parsed.sections)
     section_of = np.array(parsed.section_of, dtype=np.int64)
     counted = np.bincount(section_of, minlength=n_sections)
-    answered = np.bincount(section_of[asked], minlength=n_sections) if asked.size else np.zeros(n_sections, int)
-    correct = (np.bincount(section_of[asked], weights=right, minlength=n_sections).astype(int)
-               if asked.size else np.zeros(n_sections, int))
+    answered = np.bincount(section_of[asked], minlength=n_sections)
+    correct = np.bincount(section_of[asked], weights=right, minlength=n_sections).astype(int)
     frame = pd.DataFrame({
         "section": parsed.sections + [TOTAL_SECTION],
         "correct": np.append(correct, correct.sum()),
         "answered": np.append(answered, answered.sum()),
         "skipped": np.append(counted - answered, (counted - answered).sum()),
     })
-    frame["accuracy"] = np.where(frame.answered > 0, frame.correct / frame.answered.clip(lower=1), 0.0)
+    frame["accuracy"] = (frame.correct / frame.answered.where(frame.answered > 0)).fillna(0.0)
     return frame
 
 
@@ -422,7 +465,8 @@ def _answer_all(vectors: Vectors, rows: np.ndarray, groups: np.ndarray, limit: i
         block_best[:, b] = plan.block_maxima(vectors, starts[b], min(starts[b] + _BLOCK, limit))
 
     # numpy lets go of the GIL inside each product, sum and maximum, so two threads use two cores.
-    workers = max(1, min(2, os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = max(1, min(2, cores or 1))
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         for done, _ in enumerate(pool.map(one_block, range(len(starts))), start=1):
             if progress is not None:

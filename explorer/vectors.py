@@ -85,6 +85,10 @@ class Vectors:
         raw: float32 matrix (rows, dim) as loaded; may be a read-only memory map.
         norms: float32 length of each raw row (computed as gensim does).
         name: what pages and messages call these vectors.
+        order: optional rows sorted by word, for lookups without building a dict.
+        columns: optional unit-length rows stored transposed (dim, rows), C order. With it, a
+            search first reads scores with the fast matrix-vector product this layout allows,
+            then takes gensim's exact scores for the few rows near the top.
 
     `matrix` holds the unit-length rows (zero rows stay zero), made on first use.
     """
@@ -94,6 +98,7 @@ class Vectors:
     norms: np.ndarray
     name: str = "vectors"
     order: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    columns: np.ndarray | None = dataclasses.field(default=None, repr=False)
 
     @classmethod
     def from_arrays(cls, words, matrix, *, name: str = "vectors") -> "Vectors":
@@ -141,6 +146,15 @@ class Vectors:
         if not isinstance(rows, slice):
             rows = np.asarray(rows, dtype=np.int64)
         return unit_rows(self.raw[rows], self.norms[rows])
+
+    def with_columns(self) -> "Vectors":
+        """These vectors plus the transposed unit rows that make searches faster.
+
+        Costs one more copy of the matrix in memory; the shipped GloVe has it from its cache.
+        """
+        if self.columns is not None:
+            return self
+        return dataclasses.replace(self, columns=np.ascontiguousarray(self.matrix.T))
 
     @functools.cached_property
     def has_zero_rows(self) -> bool:
@@ -305,7 +319,7 @@ def load_glove_6b_50d() -> Vectors:
         # cache holds a row-major copy that every later process maps instead.
         raw = np.ascontiguousarray(np.load(matrix_path, mmap_mode="r"), dtype=np.float32)
         vectors = Vectors(_read_parquet_words(index_path), raw, row_norms(raw), name=GLOVE_NAME)
-        if not cache.write(stamp, vectors):
+        if not cache.write(stamp, vectors, with_columns=True):
             return vectors
         cached = cache.read(stamp, name=GLOVE_NAME)
     return cached[0]
@@ -637,7 +651,8 @@ class _Parser:
                             f"here has {self.dim})" if self.dim else
                             f"has no numbers after {_quote(word)}"),
             "not_a_number": f"has a value for {_quote(word)} that is not a finite number",
-            "duplicate": f"repeats the word {_quote(word)} (first on line {self.seen.get(word, 0):,})",
+            "duplicate": (f"repeats the word {_quote(word)} "
+                          f"(first on line {self.seen.get(word, 0):,})"),
         }[reason]
         return (f"{where} {detail}. Fix the file, or choose to skip bad lines "
                 f"(on_error='skip').")
@@ -710,8 +725,9 @@ def _stamp(paths: list[Path]) -> dict:
 
 
 class _Cache:
-    """Derived files for one source, all plain: the row-major matrix, row lengths and rows in
-    word order (.npy), the words (UTF-8 text, one per line) and a meta file (.json).
+    """Derived files for one source, all plain: the row-major matrix, row lengths, rows in word
+    order and optionally the transposed unit rows (.npy), the words (UTF-8 text, one per line)
+    and a meta file (.json).
 
     The meta file is written last and names the source it was made from (size and
     modification time), so a half-written or stale cache is never used. Failing to write (a
@@ -730,20 +746,28 @@ class _Cache:
             if meta.get("stamp") != stamp:
                 return None
             words = self._file(".words").read_bytes().decode("utf-8").split("\n")
-            arrays = [np.load(self._file(suffix), mmap_mode="r", allow_pickle=False)
-                      for suffix in (".npy", ".norms.npy", ".order.npy")]
-        except (OSError, ValueError, KeyError, AttributeError):
+            endings = [".npy", ".norms.npy", ".order.npy"] + [".columns.npy"] * meta["columns"]
+            raw, norms, order, *columns = (
+                np.asarray(np.load(self._file(e), mmap_mode="r", allow_pickle=False))
+                for e in endings)
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return None
-        raw, norms, order = (np.asarray(a) for a in arrays)
-        if not (len(words) == meta.get("count") == raw.shape[0] == norms.shape[0] == order.shape[0]):
+        sizes = {len(words), meta.get("count"), raw.shape[0], norms.shape[0], order.shape[0]}
+        sizes.update(c.shape[1] for c in columns)
+        if len(sizes) != 1:
             return None
-        return Vectors(words, raw, norms, name=name, order=order), meta.get("report")
+        vectors = Vectors(words, raw, norms, name=name, order=order,
+                          columns=columns[0] if columns else None)
+        return vectors, meta.get("report")
 
-    def write(self, stamp: dict, vectors: Vectors, *, report: dict | None = None) -> bool:
+    def write(self, stamp: dict, vectors: Vectors, *, report: dict | None = None,
+              with_columns: bool = False) -> bool:
         words = vectors.words
         order = np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int32)
         pending = [(".words", "\n".join(words).encode("utf-8")), (".npy", vectors.raw),
                    (".norms.npy", vectors.norms), (".order.npy", order)]
+        if with_columns:
+            pending.append((".columns.npy", vectors.matrix.T))
         suffix = f".tmp{os.getpid()}"
         try:
             self.base.parent.mkdir(parents=True, exist_ok=True)
@@ -756,7 +780,8 @@ class _Cache:
                     else:
                         np.save(out, np.ascontiguousarray(content), allow_pickle=False)
                 os.replace(temporary, target)
-            meta = {"stamp": stamp, "count": len(words), "report": report}
+            meta = {"stamp": stamp, "count": len(words), "columns": with_columns,
+                    "report": report}
             temporary = self._file(".json" + suffix)
             temporary.write_text(json.dumps(meta), encoding="utf-8")
             os.replace(temporary, self._file(".json"))

@@ -422,8 +422,18 @@ def test_glove_cache_is_written_once_and_then_mapped(monkeypatch, tmp_path):
     monkeypatch.setenv("EXPLORER_CACHE_DIR", str(tmp_path))
     first = load_glove_6b_50d()
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == ["glove-6b-50d.json", "glove-6b-50d.norms.npy", "glove-6b-50d.npy",
-                       "glove-6b-50d.order.npy", "glove-6b-50d.words"]
+    assert written == ["glove-6b-50d.columns.npy", "glove-6b-50d.json", "glove-6b-50d.norms.npy",
+                       "glove-6b-50d.npy", "glove-6b-50d.order.npy", "glove-6b-50d.words"]
     second = load_glove_6b_50d()
     assert second.words == first.words and np.array_equal(second.raw[::997], first.raw[::997])
+    assert second.columns.shape == (50, 400_000)
+    assert np.array_equal(second.columns[:, ::997].T, second.matrix[::997])
     assert not second.raw.flags["WRITEABLE"]  # a read-only map of the cache, shared by processes
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import explorer.vectors
+
+    assert doctest.testmod(explorer.vectors).failed == 0
