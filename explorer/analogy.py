@@ -467,10 +467,15 @@ def _answer_all(vectors: Vectors, rows: np.ndarray, groups: np.ndarray, limit: i
     # numpy lets go of the GIL inside each product, sum and maximum, so two threads use two cores.
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = max(1, min(2, cores or 1))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+    try:
         for done, _ in enumerate(pool.map(one_block, range(len(starts))), start=1):
             if progress is not None:
                 progress(0.9 * done / len(starts))
+    finally:
+        # If the progress callback raises (a page rerun stops the script), drop the blocks
+        # not yet started instead of finishing them.
+        pool.shutdown(wait=True, cancel_futures=True)
     predicted = plan.resolve(vectors, block_best, limit)
     for q in plan.close_calls(vectors, predicted, known):
         predicted[q] = _gensim_answer(vectors, rows[q], limit)

@@ -1,6 +1,7 @@
 """explorer.analogy on tiny hand-made vectors whose answers are exact, and against gensim."""
 
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -206,6 +207,28 @@ def test_evaluation_on_hand_made_questions(royal):
     ]
     assert seen == sorted(seen) and seen[-1] == 1.0
     assert result.to_dict()["sections"][0]["section"] == "royalty"
+
+
+def test_an_exception_from_progress_stops_the_evaluation(monkeypatch):
+    monkeypatch.setattr(analogy_module, "_BLOCK", 37)
+    vectors, text = random_case(np.random.default_rng(5), n_words=400, dim=6, n_pairs=5)
+    started, stopped = [], threading.Event()
+    real = analogy_module._Plan.block_maxima
+
+    def block_maxima(*args):
+        started.append(1)
+        if len(started) > 1:  # hold the other blocks until the page has stopped
+            stopped.wait(10)
+        return real(*args)
+
+    def stop(fraction):
+        stopped.set()
+        raise KeyboardInterrupt("the page was rerun")
+
+    monkeypatch.setattr(analogy_module._Plan, "block_maxima", block_maxima)
+    with pytest.raises(KeyboardInterrupt):
+        evaluate_analogies(vectors, text, progress=stop)
+    assert len(started) <= 3  # of 11 blocks: those not started were dropped
 
 
 def test_evaluation_restricts_the_vocabulary(royal):
