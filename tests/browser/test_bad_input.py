@@ -1,0 +1,384 @@
+"""Every bad input from the issues, tried in a real browser as a user would try it.
+
+Each case asserts the message the user reads and that the page still works afterwards: a file
+that is refused leaves the user's table exactly as it was and the next good file loads; a table
+that cannot be trained yet says what to fix on every page that needs it; out-of-range numbers are
+refused by the widget and the page goes on with the last good value; unusual text is tokenised,
+never a crash. Messages name arguments in backticks, which the page shows as code: the visible
+text has no backticks, so expectations are compared with them removed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.browser import AppPage
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "browser"
+GOOD_CSV = DATA / "good_reviews.csv"        # 6 reviews, 3 of each class
+WORLD_CSV = DATA / "world_reviews.csv"      # emoji and seven scripts, 4 of each class
+MY_REVIEW = "my own words stay here"        # what the user typed before the bad input
+UNCHANGED = "Your table below is unchanged."
+EDITOR = '[class*="st-key-reviews_editor_"]'
+FIFTY_ONE_MB = 51 * 1024 * 1024
+
+
+def shown(message: str) -> str:
+    """A message as the page shows it: `code` spans lose their backticks."""
+    return message.replace("`", "")
+
+
+def upload(app: AppPage, name: str, data: bytes | Path) -> None:
+    field = app.widget("reviews_upload").locator('input[type="file"]')
+    with app.rerun_after():
+        if isinstance(data, Path):
+            field.set_input_files(str(data))
+        else:
+            field.set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+
+
+def add_review(app: AppPage, text: str) -> None:
+    """Type a review into the Add form (class: the first class name) and press Add."""
+    app.widget("reviews_new_text").locator("input").fill(text)
+    with app.rerun_after():
+        app.button("Add").click()
+
+
+def reviews_table(app: AppPage) -> pd.DataFrame:
+    return app.read_table(app.page.locator(EDITOR))
+
+
+def start_with_my_table(app: AppPage) -> pd.DataFrame:
+    """A new session whose table holds the ten sample reviews and one the user typed."""
+    app.open("")
+    add_review(app, MY_REVIEW)
+    app.wait_for_text("11 reviews: 6 negative, 5 positive.")
+    table = reviews_table(app)
+    assert table["text"].tolist()[-1] == MY_REVIEW
+    return table
+
+
+def load_good_file(app: AppPage) -> None:
+    """The next valid action: a good CSV loads, and nothing of the earlier trouble is left."""
+    upload(app, GOOD_CSV.name, GOOD_CSV.read_bytes())
+    app.wait_for_text(f"Loaded 6 reviews from {GOOD_CSV.name}.")
+    app.wait_for_text("6 reviews: 3 negative, 3 positive.")
+    assert not app.errors(), app.errors()
+    assert "Not ready to encode yet" not in app.text()
+    app.assert_no_exception()
+
+
+def oversized_csv(tmp_path: Path) -> Path:
+    """A well-formed CSV of exactly 51 MB: only its size is wrong."""
+    path = tmp_path / "huge_reviews.csv"
+    row = b"the food was fine and the staff were friendly enough,1\n"
+    header = b"text,label\n"
+    body = row * ((FIFTY_ONE_MB - len(header)) // len(row))
+    padding = FIFTY_ONE_MB - len(header) - len(body)
+    path.write_bytes(header + body + b"x" * (padding - 3) + b",0\n")
+    assert path.stat().st_size == FIFTY_ONE_MB
+    return path
+
+
+# --- files the app refuses: message, table unchanged, next good file loads ------------------------
+
+REFUSED_FILES = [
+    pytest.param("scores.csv", b"review,score\nyum,1\n",
+                 "`file` must have a `text` column and a `label` column; it has no `text` and "
+                 "`label` columns. Received: columns 'review', 'score'. Make the first line of "
+                 "the file the header text,label and upload it again.", id="wrong-columns"),
+    pytest.param("only_text.csv", b"text\nyum\n",
+                 "`file` must have a `text` column and a `label` column; it has no `label` "
+                 "column. Received: columns 'text'.", id="no-label-column"),
+    pytest.param("latin1.csv", "text,label\ncafé,1\n".encode("latin-1"),
+                 "`file` must be UTF-8 text. Received: byte 0xE9 at offset 14 (line 2), which is "
+                 "not valid UTF-8. Save the file as CSV UTF-8", id="not-utf8-latin1"),
+    pytest.param("utf16.csv", "text,label\nyum,1\n".encode("utf-16"),
+                 "`file` must be UTF-8 text. Received: byte 0xFF at offset 0 (line 1), which is "
+                 "not valid UTF-8; the file looks like UTF-16.", id="not-utf8-utf16"),
+    pytest.param("workbook.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\xff\xfe",
+                 "the file looks like an Excel workbook or a zip archive, not CSV.",
+                 id="excel-named-csv"),
+    pytest.param("labels.csv", b"text,label\nyum,1\nyuck,2\n",
+                 "`label` in row 2 must be 0 or 1, or one of two class names. Received: "
+                 "label='2'. Write 0 for the negative class and 1 for the positive class.",
+                 id="wrong-label-number"),
+    pytest.param("three.csv", b"text,label\nyum,good\nyuck,bad\nmeh,so-so\n",
+                 "`label` must hold two classes. Received: 3 different labels: 'good', 'bad', "
+                 "'so-so'. Keep two classes, or write the labels as 0 and 1.",
+                 id="wrong-labels-three-classes"),
+    pytest.param("mixed.csv", b"text,label\nyum,1\nyuck,0\nok,pos\n",
+                 "`label` in row 3 must be 0 or 1, or one of two class names. Received: "
+                 "label='pos'. Use 0/1 in every row, or two class names in every row.",
+                 id="wrong-labels-mixed"),
+    pytest.param("empty.csv", b"",
+                 "`file` is empty. Received: no header and no rows. Upload a CSV whose first "
+                 "line is the header text,label.", id="empty-file"),
+    pytest.param("comma.csv", b"text,label\nyum,1\nGreat food, wow,1\n",
+                 "`file` could not be read as CSV. Received: Expected 2 fields in line 3, saw 3. "
+                 "A review containing a comma or a quote must be in double quotes",
+                 id="unquoted-comma"),
+    pytest.param("huge_reviews.csv", oversized_csv,
+                 "`file` must be at most 50 MB. Received: a file of 51 MB (53,477,376 bytes). "
+                 "Keep only the text and label columns, or split the file into smaller ones.",
+                 id="oversized-51MB"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), REFUSED_FILES)
+def test_a_refused_file_says_why_and_leaves_the_table_alone(app: AppPage, tmp_path, name, data,
+                                                            message):
+    before = start_with_my_table(app)
+    upload(app, name, data(tmp_path) if callable(data) else data)
+    app.wait_for_text(shown(message)[:60])
+    errors = app.errors()
+    assert any(error.startswith(f"{name}: ") and shown(message) in error and UNCHANGED in error
+               for error in errors), errors
+    app.assert_no_exception()
+    app.screenshot(f"bad-input-file-{name.removesuffix('.csv')}")
+    pd.testing.assert_frame_equal(reviews_table(app), before)
+    assert "11 reviews: 6 negative, 5 positive." in app.text()
+    load_good_file(app)
+
+
+def test_a_file_of_the_wrong_type_is_refused_by_the_uploader(app: AppPage):
+    before = start_with_my_table(app)
+    field = app.widget("reviews_upload").locator('input[type="file"]')
+    field.set_input_files(files=[{"name": "reviews.xlsx", "buffer": b"PK\x03\x04",
+                                  "mimeType": "application/vnd.ms-excel"}])
+    app.widget("reviews_upload").get_by_text("files are not allowed").wait_for(timeout=10_000)
+    app.wait()
+    app.assert_no_exception()
+    pd.testing.assert_frame_equal(reviews_table(app), before)
+    load_good_file(app)
+
+
+# --- tables that load but cannot be trained yet: the message on each page, then the fix ------------
+
+NOT_READY = "Not ready to encode yet: "
+NOT_READY_FILES = [
+    pytest.param("blank.csv", b"text,label\nyum,1\n,0\nyuck,0\n",
+                 "`text` must contain at least one word in every review. Received: row 2 is "
+                 "empty. Type a review in each of these rows or delete them.",
+                 id="empty-review"),
+    pytest.param("punctuation.csv", b"text,label\nyum,1\n?!...,0\nyuck,0\n",
+                 "`text` must contain at least one word in every review. Received: row 2 has "
+                 "only punctuation. Type a review in each of these rows or delete them.",
+                 id="punctuation-only-review"),
+    pytest.param("positive.csv", b"text,label\nyum,1\nrocks,1\n",
+                 "`label` must include both classes. Received: every review is labelled "
+                 "'positive' (1). Add at least one 'negative' (0) review so the model has two "
+                 "classes to tell apart.", id="one-class-only"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), NOT_READY_FILES)
+def test_a_table_that_cannot_train_says_what_to_fix_on_every_page(app: AppPage, name, data,
+                                                                  message):
+    app.open("")
+    upload(app, name, data)
+    app.wait_for_text(f"from {name}.")
+    app.wait_for_text(NOT_READY + shown(message)[:50])
+    assert NOT_READY + shown(message) in app.text()
+    app.assert_no_exception()
+    app.screenshot(f"bad-input-table-{name.removesuffix('.csv')}")
+    for path in ("encode", "train", "weights"):
+        app.navigate(path)
+        app.assert_no_exception()
+        if path != "weights":  # Weights has nothing to show before a model is trained
+            assert shown(message) in app.text(), (path, app.text()[:500])
+            assert "Fix the reviews on the Reviews page" in app.text()
+    app.navigate("")
+    load_good_file(app)
+    app.navigate("encode")
+    assert "6 reviews × 4 ids; 0 is padding." in app.text()
+
+
+def test_an_empty_row_added_to_the_table_is_named(app: AppPage):
+    app.open("")
+    editor = app.page.locator(EDITOR)
+    editor.hover()
+    with app.rerun_after():
+        editor.get_by_role("button", name="Add row").click()
+        app.page.wait_for_timeout(300)
+        app.page.keyboard.press("Escape")  # leave the new row's cell editor without typing
+    message = ("`text` must contain at least one word in every review. Received: row 11 is "
+               "empty. Type a review in each of these rows or delete them.")
+    app.wait_for_text(NOT_READY + shown(message)[:40])
+    assert NOT_READY + shown(message) in app.text()
+    app.assert_no_exception()
+    assert len(reviews_table(app)) == 11
+    load_good_file(app)
+
+
+def test_the_add_form_refuses_an_empty_review_and_keeps_the_table(app: AppPage):
+    app.open("")
+    add_review(app, "   ")
+    app.wait_for_text("Type a review before pressing Add.")
+    assert "10 reviews: 5 negative, 5 positive." in app.text()
+    assert len(reviews_table(app)) == 10
+    add_review(app, "lovely terrace")
+    app.wait_for_text("11 reviews: 6 negative, 5 positive.")
+    app.assert_no_exception()
+
+
+def test_a_punctuation_only_review_typed_in_the_form_is_named(app: AppPage):
+    app.open("")
+    add_review(app, "?!... :-)")
+    message = ("`text` must contain at least one word in every review. Received: row 11 has "
+               "only punctuation. Type a review in each of these rows or delete them.")
+    app.wait_for_text(NOT_READY + shown(message)[:40])
+    assert NOT_READY + shown(message) in app.text()
+    assert reviews_table(app)["text"].tolist()[-1] == "?!... :-)"
+    app.assert_no_exception()
+    load_good_file(app)
+
+
+def test_two_classes_with_one_name_are_refused_and_the_old_names_stay(app: AppPage):
+    app.open("")
+    field = app.widget("reviews_class_1").locator("input")
+    field.fill("Negative")
+    with app.rerun_after():
+        field.press("Enter")
+    app.wait_for_text("The two classes need two different, non-empty names")
+    assert "the previous names ('negative' and 'positive') stay until then." in app.text()
+    assert "10 reviews: 5 negative, 5 positive." in app.text()
+    app.assert_no_exception()
+    field.fill("good")
+    with app.rerun_after():
+        field.press("Enter")
+    app.wait_for_text("10 reviews: 5 negative, 5 good.")
+
+
+# --- unusual text: tokenised, trained on, never a crash ------------------------------------------
+
+UNUSUAL_REVIEWS = [
+    pytest.param("😀 great food 🍕", "😀 great food 🍕", id="emoji"),
+    pytest.param("очень вкусно", "очень вкусно", id="cyrillic"),
+    pytest.param("非常好吃", "非常好吃", id="chinese"),
+    pytest.param("طعام سيء جدا", "طعام سيء جدا", id="arabic"),
+    pytest.param("word " * 2000, " ".join(["word"] * 2000), id="10000-characters"),
+]
+
+
+@pytest.mark.parametrize(("text", "tokens"), UNUSUAL_REVIEWS)
+def test_unusual_text_typed_in_the_form_is_tokenised(app: AppPage, text, tokens):
+    app.open("")
+    add_review(app, text)
+    app.wait_for_text("11 reviews: 6 negative, 5 positive.")
+    app.assert_no_exception()
+    assert reviews_table(app)["text"].tolist()[-1] == text.strip()
+    app.navigate("encode")
+    app.assert_no_exception()
+    words = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+    assert words["tokens"].tolist()[-1] == tokens
+    if len(text) > 1000:
+        assert "1 review(s) longer than max length 4 were cut (post)" in app.text()
+    app.screenshot(f"bad-input-text-{tokens.split()[0][:12]}")
+
+
+def test_a_pasted_review_over_the_10000_character_limit_adds_nothing(app: AppPage):
+    # Streamlit drops a change longer than the field's max_chars as a whole: the field stays
+    # empty, so Add asks for a review and the table is untouched.
+    app.open("")
+    add_review(app, "x" * 10_500)
+    app.wait_for_text("Type a review before pressing Add.")
+    assert len(reviews_table(app)) == 10
+    app.assert_no_exception()
+    add_review(app, "x" * 10_000)
+    app.wait_for_text("11 reviews: 6 negative, 5 positive.")
+    assert len(reviews_table(app)["text"].tolist()[-1]) == 10_000
+
+
+def test_a_20000_character_review_in_a_file_is_encoded_and_cut(app: AppPage):
+    long_review = " ".join(f"w{i}" for i in range(5000))  # 23,890 characters
+    data = f"text,label\n{long_review},1\ncold soup,0\n".encode()
+    app.open("")
+    upload(app, "long.csv", data)
+    app.wait_for_text("Loaded 2 reviews from long.csv.")
+    app.wait_for_text("2 reviews: 1 negative, 1 positive.")
+    app.navigate("encode")
+    app.assert_no_exception()
+    assert "1 review(s) longer than max length 4 were cut (post)" in app.text()
+    assert "2 reviews × 4 ids; 0 is padding." in app.text()
+
+
+def test_reviews_in_many_scripts_load_encode_and_train(app: AppPage):
+    app.open("")
+    upload(app, WORLD_CSV.name, WORLD_CSV)
+    app.wait_for_text(f"Loaded 8 reviews from {WORLD_CSV.name}.")
+    app.wait_for_text("8 reviews: 4 negative, 4 positive.")
+    app.navigate("encode")
+    app.assert_no_exception()
+    assert "8 reviews × 4 ids; 0 is padding." in app.text()
+    app.navigate("train")
+    epochs = app.widget("train_epochs").locator("input")
+    epochs.fill("5")
+    with app.rerun_after():
+        epochs.press("Enter")
+    with app.rerun_after(timeout=300):
+        app.widget("train_start").locator("button").click()
+    app.wait_for_text("Final accuracy", timeout=300)
+    assert app.metrics()["Epochs run"] == "5 / 5"
+    app.navigate("weights", screenshot="bad-input-world-weights")
+    app.assert_no_exception()
+    weights = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+    words = " ".join(weights["words"])
+    for word in ("😀", "🍕", "очень", "非常好吃", "طعام", "ひどい", "φαγητό", "café"):
+        assert word in words, f"{word!r} is missing from the weight table: {words[:300]}"
+
+
+# --- numbers out of range: the widget refuses them, the page goes on with the last good value ------
+
+NUMBER_CASES = [
+    # page, key, typed, allowed range, what shows the value in use, a good value, what it shows
+    ("encode", "encode_vocab_size", "1", (2, 100000), "(50 × 8;", "60", "(60 × 8;"),
+    ("encode", "encode_vocab_size", "100001", (2, 100000), "(50 × 8;", "60", "(60 × 8;"),
+    ("encode", "encode_max_length", "0", (1, 1000), "10 reviews × 4 ids", "6", "10 reviews × 6 ids"),
+    ("encode", "encode_max_length", "1001", (1, 1000), "10 reviews × 4 ids", "6",
+     "10 reviews × 6 ids"),
+    ("train", "train_output_dim", "0", (1, 1024), "50 × 8 = 400 weights", "16",
+     "50 × 16 = 800 weights"),
+    ("train", "train_output_dim", "1025", (1, 1024), "50 × 8 = 400 weights", "16",
+     "50 × 16 = 800 weights"),
+    ("train", "train_epochs", "0", (1, 2000), None, "3", "Epochs run"),
+    ("train", "train_epochs", "2001", (1, 2000), None, "3", "Epochs run"),
+]
+
+
+def type_number(app: AppPage, key: str, value: str) -> None:
+    field = app.widget(key).locator("input")
+    field.fill(value)
+    with app.rerun_after():
+        field.press("Enter")
+
+
+@pytest.mark.parametrize(("path", "key", "typed", "limits", "in_use", "good", "good_shows"),
+                         NUMBER_CASES, ids=[f"{case[1]}={case[2]}" for case in NUMBER_CASES])
+def test_an_out_of_range_number_is_refused_by_its_widget(app: AppPage, path, key, typed, limits,
+                                                         in_use, good, good_shows):
+    app.open(path)
+    type_number(app, key, typed)
+    widget = app.widget(key)
+    field = widget.locator("input")
+    assert field.get_attribute("aria-invalid") == "true", f"{key}={typed} was not marked invalid"
+    assert (f"Number is outside the allowed range. Please enter a value between {limits[0]} "
+            f"and {limits[1]}.") in widget.inner_text()
+    if in_use:
+        assert in_use in app.text(), f"The page stopped using the last good {key}."
+    app.assert_no_exception()
+    app.screenshot(f"bad-input-number-{key}-{typed}")
+    type_number(app, key, good)
+    assert field.get_attribute("aria-invalid") != "true"
+    if key == "train_epochs":
+        with app.rerun_after(timeout=300):
+            app.widget("train_start").locator("button").click()
+        app.wait_for_text("Final accuracy", timeout=300)
+        assert app.metrics()["Epochs run"] == f"{good} / {good}"
+    app.wait_for_text(good_shows)
+    app.assert_no_exception()
