@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.reviews import load_sample
-from explorer.workspace import (QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
+from explorer.workspace import (EMBEDDING_STARTS, QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
                                 workspace_from_json, workspace_to_json)
 from tests.apptest_helpers import APP, TIMEOUT, fresh_app, texts, visit
 from ui import persistence
@@ -201,11 +201,14 @@ def test_a_link_with_settings_outside_the_train_widgets_is_brought_into_range():
     assert at.slider(key="train_validation_split").value == 0.5
 
 
-def test_the_defaults_kept_here_are_the_train_pages():
+def test_the_defaults_and_starts_kept_here_are_the_train_pages():
     tree = ast.parse(Path("views/train.py").read_text(encoding="utf-8"))
     found = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                  and getattr(node.targets[0], "id", "") == "TRAIN_DEFAULTS")
     assert persistence.TRAIN_DEFAULTS == ast.literal_eval(found)
+    starts = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                  and getattr(node.targets[0], "id", "") == "STARTS")
+    assert EMBEDDING_STARTS == tuple(ast.literal_eval(starts))
 
 
 # --- the workspace file -----------------------------------------------------------------------

@@ -62,7 +62,7 @@ def work_kept():
     is written by the run that follows.
     """
     _restore_once()
-    note = st.sidebar.empty()
+    note = _SidebarNote()
     message = st.session_state.pop(PREFIX + "url_message", None)
     if message:
         st.warning(message, icon=":material/link_off:")
@@ -185,12 +185,29 @@ def _save(note) -> None:
     elif status in ("default", "too_big") and current is not None:
         del st.query_params[QUERY_PARAM]
     if status == "too_big":
-        with note.container():
+        note.show()
+    else:
+        note.clear()
+
+
+class _SidebarNote:
+    """The sidebar's "too big for the address" note, made only when needed: even an empty
+    sidebar element draws a divider under the page list."""
+
+    def __init__(self):
+        self.slot = None
+
+    def show(self) -> None:
+        if self.slot is None:
+            self.slot = st.sidebar.empty()
+        with self.slot.container():
             st.warning("Your work is too big for the page address, so a refresh would start over. "
                        "Keep it in a workspace file.", icon=":material/save:")
             st.page_link("views/workspace.py", label="Save & restore", icon=":material/save:")
-    else:
-        note.empty()
+
+    def clear(self) -> None:
+        if self.slot is not None:
+            self.slot.empty()
 
 
 def _url_value() -> tuple[str, str | None]:

@@ -7,6 +7,8 @@ from explorer.workspace import MAX_FILE_BYTES, MAX_QUERY_CHARS
 from ui import persistence
 from ui.common import class_names, ensure_reviews
 
+STARTS = {"random": "random values", "glove_frozen": "GloVe, frozen", "glove_tuned": "GloVe, fine-tuned"}
+
 ensure_reviews()
 s = st.session_state
 names = class_names()
@@ -57,7 +59,7 @@ st.markdown(
     f"{model_settings['optimizer']} at {model_settings['learning_rate']:g}, "
     f"{model_settings['epochs']} epochs, batch size {model_settings['batch_size']}, "
     f"validation split {model_settings['validation_split']:g}, seed {model_settings['seed']}, "
-    f"embedding starts {settings['embedding_start'].replace('_', ' ')}\n"
+    f"embedding starting from {STARTS.get(settings['embedding_start'], settings['embedding_start'])}\n"
     + (f"- **trained model**: {run.label or 'unnamed'}, {run.epochs_run} epochs, "
        f"{run.totals['total']:,} weights" if run is not None else "- no trained model yet")
 )
