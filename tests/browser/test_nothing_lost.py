@@ -54,6 +54,25 @@ def value_of(app: AppPage, key: str) -> str:
     return app.widget(key).locator("input").first.input_value()
 
 
+def first_review_cell(app: AppPage):
+    """Open the editor of the first review's text in the table (a canvas grid) and return it."""
+    grid = app.page.locator('[class*="st-key-reviews_editor_"] [data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    app.page.mouse.click(box["x"] + 200, box["y"] + 45)  # below the header, in the review column
+    app.page.keyboard.press("Enter")
+    editor = grid.page.locator("textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    return editor
+
+
+def first_review(app: AppPage) -> str:
+    editor = first_review_cell(app)
+    text = editor.input_value()
+    editor.press("Escape")
+    return text
+
+
 def saved_param(app: AppPage) -> str | None:
     values = parse_qs(urlparse(app.page.url).query).get("w")
     return values[-1] if values else None
@@ -62,6 +81,12 @@ def saved_param(app: AppPage) -> str | None:
 def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new_app):
     app.open("")
     assert saved_param(app) is None  # a fresh session's work needs no saving
+    editor = first_review_cell(app)
+    assert editor.input_value() == "Never coming back!"
+    with app.rerun_after():
+        editor.fill("Never again, truly!")
+        editor.press("Enter")
+    assert saved_param(app), "A table edit did not reach the address."
     app.widget("reviews_new_text").locator("input").fill("lovely soup")
     with app.rerun_after():
         app.button("Add").click()
@@ -83,6 +108,7 @@ def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new
     go(app, "")
     see(app, "11 reviews: 6 grumpy, 5 positive.")
     assert value_of(app, "reviews_class_0") == "grumpy"
+    assert first_review(app) == "Never again, truly!"
     app.screenshot("nothing-lost-after-refresh")
 
     elsewhere = new_app()  # another browser: no cookies, no storage, only the link
@@ -93,6 +119,7 @@ def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new
     go(elsewhere, "")
     see(elsewhere, "11 reviews: 6 grumpy, 5 positive.")
     assert value_of(elsewhere, "reviews_class_0") == "grumpy"
+    assert first_review(elsewhere) == "Never again, truly!"
     elsewhere.screenshot("nothing-lost-link-in-another-browser")
 
 
