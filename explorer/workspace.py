@@ -68,7 +68,7 @@ FORMAT = "embedding-explorer-workspace"
 VERSION = 2
 MAX_FILE_BYTES = 50 * 2**20
 MAX_REVIEWS = 100_000
-MAX_CLASS_NAME_LENGTH = 100
+MAX_CLASS_NAME_LENGTH = 40  # the Reviews page's name boxes hold 40 characters
 MAX_MODEL_WEIGHTS = 64  # the LSTM head has 6 weight arrays; this leaves room, and bounds a crafted file
 MAX_TEXT_FIELD_CHARS = 2_000  # the model's label and the "stopped" message
 ARRAY_DTYPE = "float32-le"
@@ -573,7 +573,8 @@ def _class_names(class_names) -> list:
 def _check_class_names(names) -> tuple[str, str]:
     if not isinstance(names, list) or len(names) != 2 or not all(isinstance(n, str) for n in names):
         raise InputError(f"`class_names` must be a list of two names. Received: class_names={names!r}"[:300])
-    stripped = [n.strip() for n in names]
+    # Compared as the Reviews page compares them: "Bad" and "bad " are one name.
+    stripped = [n.strip().casefold() for n in names]
     if not all(stripped) or stripped[0] == stripped[1] or any(
             len(n) > MAX_CLASS_NAME_LENGTH for n in names):
         raise InputError(

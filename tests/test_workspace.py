@@ -358,8 +358,9 @@ def test_refuses_more_reviews_than_the_limit():
     ("negative,positive", "`class_names` must be a list of two names."),
     ([0, 1], "`class_names` must be a list of two names."),
     (["bad", "bad"], "two different, non-empty names"),
+    (["Bad", "bad "], "two different, non-empty names"),
     (["bad", "  "], "two different, non-empty names"),
-    (["bad", "g" * 101], "at most 100 characters"),
+    (["bad", "g" * 41], "at most 40 characters"),
 ])
 def test_refuses_bad_class_names(names, fragment):
     assert fragment in refused(json.dumps(document(class_names=names)))
