@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice, check_int
+from explorer.projection import snapshot_budget
 from explorer.text import Encoded, encode, pad
 
 HEADS = {
@@ -220,23 +221,6 @@ class TrainResult:
         return {k: v[-1] for k, v in self.history.items() if v}
 
 
-def snapshot_interval(vocab_size: int, output_dim: int, *, epochs: int,
-                      budget_bytes: int = SNAPSHOT_BUDGET_BYTES) -> int:
-    """Keep a weight snapshot every k-th epoch so all of them fit in `budget_bytes`.
-
-    Returns k ≥ 1, or 0 when even the start and end snapshots alone exceed the budget
-    (then only the weights before and after training are kept).
-    """
-    per_snapshot = vocab_size * output_dim * 4
-    # epoch 0 and the last epoch are always kept, on top of every k-th.
-    affordable = budget_bytes // per_snapshot - 2
-    if affordable < 0:
-        return 0
-    if affordable >= epochs:
-        return 1
-    return max(1, math.ceil(epochs / max(affordable, 1)))
-
-
 def prepare(encoded: Encoded, labels, *, settings: ModelSettings,
             initial_embedding: np.ndarray | None = None) -> TrainResult:
     """Build the model for `encoded` reviews and return an untrained TrainResult (summary ready)."""
@@ -247,11 +231,11 @@ def prepare(encoded: Encoded, labels, *, settings: ModelSettings,
                         max_length=encoded.settings.max_length, settings=settings,
                         initial_embedding=initial_embedding)
     summary, totals = summary_table(model)
+    # Weight arrays are never changed in place, so the start can be shared, not copied.
     weights = embedding_weights(model)
     return TrainResult(encoded=encoded, labels=labels, settings=settings, model=model,
                        summary=summary, totals=totals, weights_before=weights,
-                       weights_after=weights.copy(), snapshots=[weights.copy()],
-                       snapshot_epochs=[0])
+                       weights_after=weights, snapshots=[weights], snapshot_epochs=[0])
 
 
 def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None = None,
@@ -280,7 +264,10 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
                   .shuffle(len(train_idx), seed=settings.seed, reshuffle_each_iteration=True)
                   .batch(batch_size))
     val_data = (x[val_idx], y[val_idx]) if len(val_idx) else None
-    every = snapshot_interval(*result.weights_before.shape, epochs=settings.epochs)
+    every = snapshot_budget(*result.weights_before.shape, epochs=settings.epochs,
+                            budget_bytes=SNAPSHOT_BUDGET_BYTES)
+    if not every:  # too large for a movie: keep only the start and end, as weights_before/after
+        result.snapshots, result.snapshot_epochs = [], []
     recorder = _recorder_class()(result, every=every, on_epoch=on_epoch, should_stop=should_stop)
     started = time.perf_counter()
     result.model.fit(train_data, validation_data=val_data, epochs=settings.epochs, verbose=0,
@@ -290,7 +277,7 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
     result.weights_after = embedding_weights(result.model)
     last = result.epochs_run
     if every and last and result.snapshot_epochs[-1] != last:
-        result.snapshots.append(result.weights_after.copy())
+        result.snapshots.append(result.weights_after)
         result.snapshot_epochs.append(last)
     return result
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from explorer.errors import InputError
-from explorer.model import (ModelSettings, build_model, predict_texts, prepare, snapshot_interval,
-                            split_indices, train, word_probabilities)
+from explorer.model import (ModelSettings, build_model, predict_texts, prepare, split_indices,
+                            train, word_probabilities)
 from explorer.text import EncodeSettings, encode
 from explorer.weights import projector_files, weight_table
 from tests.test_text import RESTAURANT
@@ -135,11 +135,17 @@ def test_stop_request_ends_after_current_epoch():
     assert result.snapshot_epochs[-1] == 3
 
 
-def test_snapshot_interval_stays_in_budget():
-    assert snapshot_interval(50, 8, epochs=100) == 1
-    k = snapshot_interval(10_000, 64, epochs=1000)  # 2.56 MB each: about 18 fit in 50 MB
-    assert (1000 // k + 2) * 10_000 * 64 * 4 <= 50 * 2**20
-    assert snapshot_interval(100_000, 1024, epochs=10) == 0
+def test_snapshots_thinned_for_long_runs_and_dropped_for_huge_tables(monkeypatch):
+    import explorer.model as model_module
+
+    encoded = encode(RESTAURANT, EncodeSettings())
+    # 50 × 8 float32 = 1,600 bytes a snapshot; a budget of 8 snapshots keeps every 3rd of 20.
+    monkeypatch.setattr(model_module, "SNAPSHOT_BUDGET_BYTES", 8 * 1600)
+    thinned = train(prepare(encoded, LABELS, settings=ModelSettings(epochs=20)))
+    assert thinned.snapshot_epochs == [0, 3, 6, 9, 12, 15, 18, 20]
+    monkeypatch.setattr(model_module, "SNAPSHOT_BUDGET_BYTES", 1600)
+    huge = train(prepare(encoded, LABELS, settings=ModelSettings(epochs=3)))
+    assert huge.snapshots == [] and huge.weights_after.shape == (50, 8)
 
 
 def test_weight_table_and_projector_files():
