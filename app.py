@@ -19,6 +19,8 @@ PAGES = {
         st.Page("views/encode.py", title="Encode", icon=":material/pin:", url_path="encode"),
         st.Page("views/train.py", title="Train", icon=":material/model_training:", url_path="train"),
         st.Page("views/weights.py", title="Weights", icon=":material/grid_on:", url_path="weights"),
+        st.Page("views/projection.py", title="Projection", icon=":material/scatter_plot:",
+                url_path="projection"),
     ],
     "Your work": [
         st.Page("views/workspace.py", title="Save & restore", icon=":material/save:", url_path="workspace"),

@@ -99,3 +99,110 @@ def heat_style(frame: pd.DataFrame, columns: list[str], *, vmax: float | None = 
                 f"{round(255 + (b - 255) * a)})")
 
     return frame.style.map(shade, subset=columns).format("{:.4f}", subset=columns)
+
+
+# --- projections ---------------------------------------------------------------------------------
+
+def _axis_ranges(frame: pd.DataFrame, axes: list[str]) -> dict[str, list[float]]:
+    """Padded min/max per axis over every row, so frames and panels share one scale."""
+    ranges = {}
+    for axis in axes:
+        low, high = float(frame[axis].min()), float(frame[axis].max())
+        pad = (high - low) * 0.08 or 1.0
+        ranges[axis] = [low - pad, high + pad]
+    return ranges
+
+
+def _trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, dims: int):
+    """One scatter trace of labelled points, coloured by P(class 1) when `color` is given."""
+    marker = {"size": 9 if dims == 2 else 5, "line": {"width": 0.5, "color": "#555"}}
+    if color is not None:
+        names = class_names or ("class 0", "class 1")
+        marker.update(color=list(color), colorscale=DIVERGING, cmin=0, cmax=1, colorbar={
+            "title": {"text": f"P({names[1]})"}, "tickvals": [0, 0.5, 1],
+            "ticktext": [f"0 · {names[0]}", "0.5", f"1 · {names[1]}"]})
+    if highlight:
+        marker["size"] = [18 if w == highlight else marker["size"] for w in frame["word"]]
+        marker["line"] = {"width": [3 if w == highlight else 0.5 for w in frame["word"]],
+                          "color": "#111"}
+    common = dict(mode="markers+text", text=frame["word"], textposition="top center",
+                  marker=marker, hovertext=hover, hoverinfo="text" if hover is not None else None,
+                  showlegend=False)
+    if dims == 3:
+        return go.Scatter3d(x=frame["x"], y=frame["y"], z=frame["z"], **common)
+    return go.Scatter(x=frame["x"], y=frame["y"], **common)
+
+
+def _fix_axes(fig: go.Figure, ranges: dict, dims: int, **where) -> None:
+    if dims == 3:
+        fig.update_scenes(xaxis_range=ranges["x"], yaxis_range=ranges["y"],
+                          zaxis_range=ranges["z"], aspectmode="cube", **where)
+    else:
+        fig.update_xaxes(range=ranges["x"], zeroline=False, **where)
+        fig.update_yaxes(range=ranges["y"], zeroline=False, **where)
+
+
+def projection_scatter(frame: pd.DataFrame, *, color=None, class_names=None, hover=None,
+                       highlight: str | None = None, ranges: dict | None = None,
+                       title: str = "") -> go.Figure:
+    """Points of a projection (columns x, y[, z], word), labelled, optionally coloured and highlighted."""
+    dims = 3 if "z" in frame else 2
+    fig = go.Figure(_trace(frame, color=color, class_names=class_names, hover=hover,
+                           highlight=highlight, dims=dims))
+    _fix_axes(fig, ranges or _axis_ranges(frame, ["x", "y", "z"][:dims]), dims)
+    fig.update_layout(title=title, height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def before_after(frames: pd.DataFrame, *, first: int, last: int, color=None, class_names=None,
+                 hover=None) -> go.Figure:
+    """Two panels on the same axes: the projection at epoch `first` and at epoch `last` (2-D)."""
+    ranges = _axis_ranges(frames, ["x", "y"])
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"epoch {first} (random start)",
+                                                        f"epoch {last} (trained)"))
+    for col, epoch in ((1, first), (2, last)):
+        part = frames[frames["epoch"] == epoch]
+        trace = _trace(part, color=color, class_names=class_names, hover=hover, highlight=None,
+                       dims=2)
+        if col == 1:
+            trace.marker.showscale = False
+        fig.add_trace(trace, row=1, col=col)
+    _fix_axes(fig, ranges, 2)
+    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=None,
+                   frame_ms: int = 120) -> go.Figure:
+    """The embedding space epoch by epoch: plotly frames, an epoch slider and a Play button.
+
+    Axes are fixed over all epochs so the motion is the words moving, not the camera.
+    """
+    dims = 3 if "z" in frames else 2
+    epochs = sorted(frames["epoch"].unique().tolist())
+    by_epoch = {e: frames[frames["epoch"] == e] for e in epochs}
+
+    def trace(epoch):
+        return _trace(by_epoch[epoch], color=color, class_names=class_names, hover=hover,
+                      highlight=None, dims=dims)
+
+    fig = go.Figure(data=[trace(epochs[0])],
+                    frames=[go.Frame(data=[trace(e)], name=str(e)) for e in epochs])
+    _fix_axes(fig, _axis_ranges(frames, ["x", "y", "z"][:dims]), dims)
+    play = {"frame": {"duration": frame_ms, "redraw": dims == 3},
+            "transition": {"duration": 0}, "fromcurrent": True}
+    fig.update_layout(
+        height=600, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        updatemenus=[{"type": "buttons", "x": 0, "y": -0.08, "xanchor": "left",
+                      "buttons": [
+                          {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                          {"label": "❚❚ Pause", "method": "animate",
+                           "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}]}]}],
+        sliders=[{"active": 0, "x": 0.15, "len": 0.85, "y": -0.02,
+                  "currentvalue": {"prefix": "epoch "},
+                  "steps": [{"label": str(e), "method": "animate",
+                             "args": [[str(e)], {"mode": "immediate", "frame": {"duration": 0,
+                                                                                "redraw": dims == 3}}]}
+                            for e in epochs]}],
+    )
+    return fig

@@ -125,7 +125,7 @@ def build_model(*, vocab_size: int, max_length: int, settings: ModelSettings,
     )(x)
     model = keras.Model(inputs, outputs, name="review_model")
     optimizer = keras.optimizers.get({"class_name": settings.optimizer,
-                                      "config": {"learning_rate": settings.learning_rate}})
+                                      "config": {"learning_rate": float(settings.learning_rate)}})
     # XLA compilation costs more than it saves on models this small.
     model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"],
                   jit_compile=False)
@@ -305,9 +305,11 @@ def _recorder_class():
                 # A diverged step poisons every weight; go back to the last epoch that was fine.
                 self.model.set_weights(self.last_good)
                 self.model.stop_training = True
+                kept = (f"the weights after epoch {epoch} were kept" if epoch
+                        else "the starting weights were kept")
                 self.result.stopped = (
                     f"The loss became NaN or infinite at epoch {epoch + 1}, so training stopped "
-                    "and the weights from the last good epoch were kept. Lower the learning rate "
+                    f"and {kept}. Lower the learning rate "
                     f"(now {self.result.settings.learning_rate:g}) and train again."
                 )
                 return

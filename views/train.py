@@ -175,8 +175,8 @@ if run.stopped:
 final = run.final
 cols = st.columns(4)
 cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
-cols[1].metric("Final loss", f"{final.get('loss', float('nan')):.4f}")
-cols[2].metric("Final accuracy", f"{final.get('accuracy', 0):.2%}")
+cols[1].metric("Final loss", f"{final['loss']:.4g}" if "loss" in final else "—")
+cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
 if "val_accuracy" in final:
     cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
 st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")

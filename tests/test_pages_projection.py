@@ -1,0 +1,75 @@
+"""AppTest: the Projection page for a trained tutorial model."""
+
+import json
+
+import pytest
+
+from tests.apptest_helpers import fresh_app, texts, visit
+
+
+@pytest.fixture(scope="module")
+def trained():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_epochs").set_value(30).run()
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    return at
+
+
+def scatter_spec(at) -> str:
+    """The plotly JSON of the main scatter: the first chart on the page."""
+    return at.get("plotly_chart")[0].proto.spec
+
+
+def scatter_words(at) -> set[str]:
+    return set(json.loads(scatter_spec(at))["data"][0]["text"])
+
+
+def test_before_training_points_to_the_train_page():
+    at = visit(fresh_app(), "views/projection.py")
+    assert "train a model first" in texts(at.info)
+
+
+def test_one_point_per_used_id_with_the_sample_words(trained):
+    at = visit(trained, "views/projection.py")
+    words = scatter_words(at)
+    assert "awesome" in words and "rude, services, have" in words
+    assert len(words) == 15  # 18 words on 15 ids: 3 share id 45 and 2 share id 18
+    assert "(padding)" not in words
+
+
+def test_unused_ids_shown_on_request(trained):
+    at = visit(trained, "views/projection.py")
+    at.checkbox(key="projection_show_unused").check().run()
+    assert "(padding)" in scatter_words(at)
+    at.checkbox(key="projection_show_unused").uncheck().run()
+
+
+def test_epoch_slider_changes_the_plot(trained):
+    at = visit(trained, "views/projection.py")
+    last = scatter_spec(at)
+    at.select_slider(key="projection_epoch").set_value(0).run()
+    assert not at.exception
+    assert scatter_spec(at) != last
+
+
+def test_tsne_and_3d(trained):
+    at = visit(trained, "views/projection.py")
+    at.radio(key="projection_method").set_value("tsne").run()
+    assert not at.exception and not at.warning
+    at.radio(key="projection_dims").set_value(3).run()
+    assert not at.exception
+    assert '"scatter3d"' in scatter_spec(at)
+    at.radio(key="projection_method").set_value("pca").run()
+    at.radio(key="projection_dims").set_value(2).run()
+
+
+def test_3d_with_two_dimensions_is_refused_with_a_message():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_output_dim").set_value(2)
+    at.number_input(key="train_epochs").set_value(2).run()
+    at.button(key="train_start").click().run()
+    visit(at, "views/projection.py")
+    at.radio(key="projection_dims").set_value(3).run()
+    assert not at.exception
+    assert "3" in texts(at.warning)
