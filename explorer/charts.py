@@ -40,6 +40,19 @@ def training_curves(history: dict[str, list[float]], *, epochs: int | None = Non
     return fig
 
 
+def update_training_curves(fig: go.Figure, history: dict[str, list[float]]) -> go.Figure:
+    """Give a figure from `training_curves` the longer history, in place.
+
+    Rebuilding the subplots every epoch costs far more than the epoch itself on a small model;
+    moving the traces' data costs almost nothing, so the live chart can follow every epoch.
+    """
+    with fig.batch_update():
+        for trace in fig.data:
+            values = np.asarray(history.get(trace.name, []), dtype=float)
+            trace.x, trace.y = np.arange(1, len(values) + 1), values
+    return fig
+
+
 def compare_runs(runs: list[dict]) -> go.Figure:
     """Training accuracy (and validation, dashed) of several runs on one chart.
 

@@ -157,3 +157,14 @@ def test_weight_table_and_projector_files():
     vectors, metadata = projector_files(weights, labels)
     assert vectors == "2\t3\n6\t7\n"
     assert metadata == "good\nbad, worse\n"
+
+
+def test_live_curves_updated_in_place_match_a_fresh_figure():
+    from explorer.charts import training_curves, update_training_curves
+
+    history = {"loss": [0.7, 0.6], "accuracy": [0.5, 0.8]}
+    live = training_curves({"loss": [0.7], "accuracy": [0.5]}, epochs=5)
+    update_training_curves(live, history)
+    fresh = training_curves(history, epochs=5)
+    assert [list(t.y) for t in live.data] == [list(t.y) for t in fresh.data] == [[0.7, 0.6], [0.5, 0.8]]
+    assert [list(t.x) for t in live.data] == [[1, 2], [1, 2]]

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import compare_runs, training_curves
+from explorer.charts import compare_runs, training_curves, update_training_curves
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
                             ModelSettings, embedding_weights, predict_texts, prepare, train)
@@ -153,12 +153,15 @@ if start:
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
 
+    live = {}  # the one figure the chart shows; each epoch only moves its data
+
     def on_epoch(epoch: int, history: dict) -> None:
         text = (f"epoch {epoch} / {settings.epochs} · loss {history['loss'][-1]:.4f} · "
                 f"accuracy {history['accuracy'][-1]:.2%}")
         progress.progress(epoch / settings.epochs, text=text)
-        chart.plotly_chart(training_curves(history, epochs=settings.epochs),
-                           width="stretch")
+        if "figure" not in live:
+            live["figure"] = training_curves(history, epochs=settings.epochs)
+        chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
 
     train(result, on_epoch=on_epoch)
     s.training = None
