@@ -219,3 +219,45 @@ def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=
                             for e in epochs]}],
     )
     return fig
+
+
+# --- analogy benchmark ---------------------------------------------------------------------------
+
+def analogy_section_bars(sections: pd.DataFrame, *, total_label: str = "Total accuracy",
+                         title: str = "") -> go.Figure:
+    """Accuracy per section of an analogy benchmark as horizontal bars, the overall as a line.
+
+    >>> frame = pd.DataFrame({"section": ["capitals", "Total accuracy"], "correct": [3, 3],
+    ...                       "answered": [4, 4], "skipped": [1, 1], "accuracy": [0.75, 0.75]})
+    >>> analogy_section_bars(frame).data[0].x.tolist()
+    [75.0]
+
+    Args:
+        sections: one row per section (columns section, correct, answered, skipped, accuracy
+            as a fraction), optionally ending with the overall row named `total_label`.
+        total_label: the name of the overall row, drawn as a dashed line instead of a bar.
+        title: the figure's title.
+
+    Returns:
+        A figure with sections top to bottom in file order; a section with nothing answered
+        has no bar and says so.
+    """
+    total = sections[sections["section"] == total_label]
+    rows = sections[sections["section"] != total_label]
+    labels = [f"{c:,} / {a:,}" if a else "none answered"
+              for c, a in zip(rows["correct"], rows["answered"])]
+    fig = go.Figure(go.Bar(
+        x=(rows["accuracy"] * 100).round(2), y=rows["section"], orientation="h",
+        text=labels, textposition="auto", marker_color="#2e86c1",
+        customdata=rows[["correct", "answered", "skipped"]].to_numpy(),
+        hovertemplate=("%{y}<br>accuracy %{x:.2f}%<br>%{customdata[0]:,} correct of "
+                       "%{customdata[1]:,} answered, %{customdata[2]:,} skipped<extra></extra>")))
+    if len(total):
+        overall = float(total["accuracy"].iloc[0]) * 100
+        fig.add_vline(x=overall, line_dash="dash", line_color="#c0392b",
+                      annotation_text=f"overall {overall:.2f}%", annotation_position="top")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(range=[0, 100], title="accuracy (%)")
+    fig.update_layout(title=title, height=max(260, 28 * len(rows) + 110),
+                      margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 10})
+    return fig
