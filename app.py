@@ -22,6 +22,10 @@ PAGES = {
         st.Page("views/projection.py", title="Projection", icon=":material/scatter_plot:",
                 url_path="projection"),
     ],
+    "GloVe vectors": [
+        st.Page("views/vectors.py", title="Vectors", icon=":material/dataset:", url_path="vectors"),
+        st.Page("views/benchmark.py", title="Analogy benchmark", icon=":material/quiz:", url_path="benchmark"),
+    ],
     "Your work": [
         st.Page("views/workspace.py", title="Save & restore", icon=":material/save:", url_path="workspace"),
     ],
