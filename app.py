@@ -24,6 +24,8 @@ PAGES = {
     ],
     "GloVe vectors": [
         st.Page("views/vectors.py", title="Vectors", icon=":material/dataset:", url_path="vectors"),
+        st.Page("views/analogy.py", title="Analogy", icon=":material/compare_arrows:", url_path="analogy"),
+        st.Page("views/word_map.py", title="Neighbours & word maps", icon=":material/hub:", url_path="word-map"),
         st.Page("views/benchmark.py", title="Analogy benchmark", icon=":material/quiz:", url_path="benchmark"),
     ],
     "Your work": [

@@ -261,3 +261,130 @@ def analogy_section_bars(sections: pd.DataFrame, *, total_label: str = "Total ac
     fig.update_layout(title=title, height=max(260, 28 * len(rows) + 110),
                       margin={"l": 10, "r": 10, "t": 50 if title else 30, "b": 10})
     return fig
+
+
+# --- GloVe word maps and analogies -----------------------------------------------------------------
+
+# Colour and legend name of each kind of point in the analogy picture.
+ANALOGY_ROLES = {
+    "negative": ("#2e86c1", "subtracted"),
+    "positive": ("#1e8449", "added"),
+    "answer": ("#c0392b", "answer"),
+    "neighbour": ("#9a9a9a", "neighbours"),
+}
+ARROW_COLOUR = "#7d3c98"
+# Past this many points a map labels only the first ones (the most frequent, for a frequency
+# list): thousands of overlapping labels are unreadable and slow the browser down.
+MAP_LABELS = 300
+_WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
+
+
+def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None = None,
+                          show_offset: bool = True, title: str = "") -> go.Figure:
+    """The words of an analogy in 2-D with arrows a → b and c → answer, on equal axes.
+
+    Example:
+        >>> frame = pd.DataFrame({"word": ["man", "king", "woman", "queen"],
+        ...                       "x": [0, 0, 1, 1], "y": [0, 1, 0, 1],
+        ...                       "role": ["negative", "positive", "positive", "answer"]})
+        >>> fig = analogy_parallelogram(frame, arrows=[("man", "king"), ("woman", "queen")])
+        >>> len(fig.layout.annotations)
+        3
+
+    Args:
+        frame: one row per word with columns word, x, y and optionally role (a key of
+            ANALOGY_ROLES; without it every point is a neighbour).
+        arrows: (from_word, to_word) pairs; pairs naming a word not in `frame` are skipped.
+        highlight: a word drawn larger (usually the answer).
+        show_offset: with two arrows or more, also draw the first arrow's offset again from
+            the second arrow's start, dashed: where c + (b − a) lands. PCA is linear, so this
+            is exactly the projection of that point, and the answer is the word nearest it.
+        title: figure title.
+
+    Returns:
+        A plotly figure: one trace per role (so the legend names them), arrows as annotations.
+    """
+    roles = frame["role"] if "role" in frame else pd.Series("neighbour", index=frame.index)
+    fig = go.Figure()
+    for role, (colour, name) in ANALOGY_ROLES.items():
+        part = frame[roles == role]
+        if part.empty:
+            continue
+        base = 7 if role == "neighbour" else 12
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers+text", text=part["word"], name=name,
+            textposition="top center",
+            textfont={"size": 11 if role == "neighbour" else 14,
+                      "color": "#777" if role == "neighbour" else colour},
+            marker={"color": colour, "line": {"width": 1, "color": "#333"},
+                    "size": [18 if w == highlight else base for w in part["word"]]},
+            hovertemplate="<b>%{text}</b> (" + name + ")<extra></extra>"))
+    where = {w: (float(x), float(y)) for w, x, y in zip(frame["word"], frame["x"], frame["y"])}
+    drawn = [(where[a], where[b]) for a, b in arrows if a in where and b in where]
+    for start, end in drawn:
+        fig.add_annotation(**_arrow(start, end, colour=ARROW_COLOUR, dash=False))
+    if show_offset and len(drawn) >= 2:
+        (a, b), (c, _) = drawn[0], drawn[1]
+        fig.add_annotation(**_arrow(c, (c[0] + b[0] - a[0], c[1] + b[1] - a[1]),
+                                    colour=ARROW_COLOUR, dash=True))
+    ranges = _axis_ranges(frame, ["x", "y"])
+    fig.update_xaxes(range=ranges["x"], zeroline=False, title="PCA 1")
+    # One unit the same length on both axes, or parallel arrows would not look parallel.
+    fig.update_yaxes(range=ranges["y"], zeroline=False, title="PCA 2", scaleanchor="x",
+                     scaleratio=1)
+    fig.update_layout(title=title, height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.12})
+    return fig
+
+
+def _arrow(start, end, *, colour: str, dash: bool) -> dict:
+    """A plotly annotation drawing an arrow from `start` to `end` in data coordinates."""
+    return dict(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x",
+                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.4,
+                arrowwidth=1.5 if dash else 2.5, arrowcolor=colour, opacity=0.45 if dash else 0.9,
+                standoff=6, startstandoff=6)
+
+
+def word_map(frame: pd.DataFrame, *, highlight: str | None = None, hover=None,
+             max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
+    """A projection of many words: labels for the first `max_labels`, the highlighted word marked.
+
+    Example:
+        >>> frame = pd.DataFrame({"word": list("abcd"), "x": [0, 1, 2, 3], "y": [0, 1, 0, 1]})
+        >>> fig = word_map(frame, highlight="c", max_labels=2)
+        >>> list(fig.data[0].text), fig.data[1].text
+        (['a', 'b', '', ''], ('c',))
+
+    Args:
+        frame: a projection (columns word, x, y[, z]), rows in the order labels are wanted.
+        highlight: a word of `frame` to mark with a large red point and its label.
+        hover: optional hover text per row.
+        max_labels: rows after this many are drawn without a label.
+        title: figure title.
+
+    Returns:
+        `projection_scatter`'s figure with thinned labels and, when `highlight` is in `frame`,
+        a second trace holding only that word, drawn on top.
+    """
+    dims = 3 if "z" in frame else 2
+    fig = projection_scatter(frame, hover=hover, title=title)
+    words = frame["word"].tolist()
+    points = fig.data[0]
+    if len(words) > max_labels:
+        points.text = [w if i < max_labels else "" for i, w in enumerate(words)]
+        points.marker.size = 5 if dims == 2 else 3
+    if dims == 2 and len(words) >= _WEBGL_FROM:
+        spec = points.to_plotly_json()
+        spec.pop("type", None)
+        fig.data = ()
+        fig.add_trace(go.Scattergl(**spec))
+    marked = frame[frame["word"] == highlight] if highlight else frame.iloc[:0]
+    if not marked.empty:
+        axes = {axis: marked[axis] for axis in ["x", "y", "z"][:dims]}
+        style = dict(mode="markers+text", text=marked["word"].tolist(), textposition="top center",
+                     textfont={"size": 16, "color": "#c0392b"}, showlegend=False,
+                     marker={"size": 16 if dims == 2 else 8, "color": "#c0392b",
+                             "symbol": "diamond", "line": {"width": 2, "color": "#111"}},
+                     hoverinfo="text", hovertext=[f"<b>{highlight}</b>"])
+        fig.add_trace(go.Scatter3d(**axes, **style) if dims == 3 else go.Scatter(**axes, **style))
+    return fig

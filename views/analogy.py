@@ -1,0 +1,203 @@
+"""Analogy: man is to king as woman is to ? Vector arithmetic on GloVe, and the parallelogram it draws."""
+
+import hashlib
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explorer.analogy import MAX_TOPN, METHODS, analogy, neighbours
+from explorer.charts import analogy_parallelogram
+from explorer.errors import InputError
+from explorer.projection import project
+from ui import state
+from ui.vectors_choice import vectors_badge
+
+METHOD_NAMES = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
+MODES = {"abc": "a is to b as c is to ?", "free": "Words to add and to subtract"}
+FIELDS = {"analogy_a": "a", "analogy_b": "b", "analogy_c": "c",
+          "analogy_positive": "Add", "analogy_negative": "Subtract"}
+MAX_PICTURE_NEIGHBOURS = 10
+state.remember({
+    "analogy_mode": "abc", "analogy_a": "man", "analogy_b": "king", "analogy_c": "woman",
+    "analogy_positive": "king, woman", "analogy_negative": "man", "analogy_method": "cosadd",
+    "analogy_topn": 10, "analogy_picture_neighbours": 3,
+})
+s = st.session_state
+
+st.title("Analogy")
+st.caption(
+    "Words that play the same part sit at the same offset from each other: the step from "
+    "man to king is close to the step from woman to queen. So king − man + woman lands near "
+    "queen. 3CosAdd looks for the word whose direction is closest to that sum; 3CosMul "
+    "(Levy and Goldberg) multiplies the similarities instead, so one large term cannot "
+    "outweigh the others."
+)
+def words_in(text: str) -> list[str]:
+    """The words typed in a box: separated by commas or spaces."""
+    return [w for w in re.split(r"[,\s]+", text) if w]
+
+
+def vectors_key(vectors) -> tuple:
+    """What tells these vectors apart in st.cache_data keys, cheaply.
+
+    Hashing all 400,000 rows on every run would cost more than most answers. While vectors
+    are held (shared by the server, or an upload in its session) their object is one object;
+    with its name, size and a hash of every 512th of the rows, two files or two uploads of
+    the same name never share cached answers.
+    """
+    step = max(1, len(vectors) // 512)
+    sample = (np.ascontiguousarray(vectors.raw[::step]).tobytes()
+              + "\n".join(vectors.words[::step]).encode())
+    return (id(vectors), vectors.name, len(vectors), vectors.dim,
+            hashlib.blake2b(sample, digest_size=16).hexdigest())
+
+
+def use_suggestion(key: str, wrong: str, right: str) -> None:
+    """Put `right` in place of `wrong` in the box `key` (runs before the page redraws it)."""
+    s[key] = ", ".join(right if w.lower() == wrong.lower() else w for w in words_in(s[key]))
+
+
+vectors = vectors_badge()
+vkey = vectors_key(vectors)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_analogy(key, positive, negative, topn, method, _vectors):
+    # `key` stands for the vectors (see vectors_key); the matrix itself is never hashed.
+    return analogy(_vectors, positive=list(positive), negative=list(negative), topn=topn,
+                   method=method)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_picture(key, roles, per_word, _vectors):
+    """PCA of the query words, the answer and `per_word` neighbours of each, with a role column."""
+    placed = dict(roles)
+    for word in list(placed):
+        if per_word:
+            for near, _ in neighbours(_vectors, word, topn=per_word):
+                placed.setdefault(near, "neighbour")
+    words = list(placed)
+    frame = project(_vectors.unit([_vectors.row(w) for w in words]), method="pca",
+                    n_components=2, random_state=0, labels=words)
+    frame["role"] = [placed[w] for w in words]
+    return frame
+
+
+# --- the question --------------------------------------------------------------------------------
+st.radio("Ask", list(MODES), format_func=MODES.get, key="analogy_mode", persist_state="session",
+         horizontal=True)
+if s.analogy_mode == "abc":
+    c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
+    c1.text_input("a", key="analogy_a", persist_state="session", help="is to …")
+    c2.text_input("b", key="analogy_b", persist_state="session", help="… as …")
+    c3.text_input("c", key="analogy_c", persist_state="session", help="… is to ?")
+    c4.markdown("#### : ?")
+    typed = {key: s[key].strip() for key in ("analogy_a", "analogy_b", "analogy_c")}
+    positive, negative = [typed["analogy_b"], typed["analogy_c"]], [typed["analogy_a"]]
+    empty = [FIELDS[key] for key, word in typed.items() if not word]
+    problem = (f"Type a word in each of a, b and c (for example man, king, woman); "
+               f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty."
+               if empty else None)
+else:
+    c1, c2 = st.columns(2)
+    c1.text_input("Add (positive words)", key="analogy_positive", persist_state="session",
+                  help="Words separated by commas or spaces, e.g. king, woman")
+    c2.text_input("Subtract (negative words)", key="analogy_negative", persist_state="session",
+                  help="Words separated by commas or spaces, e.g. man; may be empty")
+    positive, negative = words_in(s.analogy_positive), words_in(s.analogy_negative)
+    problem = None if positive else (
+        "Type at least one word to add (for example king, woman); the words to subtract "
+        "may stay empty.")
+c1, c2, c3 = st.columns(3)
+c1.radio("Method", METHODS, format_func=METHOD_NAMES.get, key="analogy_method",
+         persist_state="session", horizontal=True)
+c2.number_input("Answers (top k)", min_value=1, max_value=MAX_TOPN, step=1, key="analogy_topn",
+                persist_state="session")
+c3.number_input("Neighbours of each word in the picture", min_value=0,
+                max_value=MAX_PICTURE_NEIGHBOURS, step=1, key="analogy_picture_neighbours",
+                persist_state="session")
+
+if problem:
+    st.info(problem)
+    st.stop()
+
+# --- the answer ----------------------------------------------------------------------------------
+try:
+    answer = cached_analogy(vkey, tuple(positive), tuple(negative),
+                            int(s.analogy_topn), s.analogy_method, vectors)
+except KeyError as error:  # an unknown word: UnknownWordError, with the closest spellings
+    st.warning(str(error), icon=":material/spellcheck:")
+    wrong, suggestions = getattr(error, "word", None), getattr(error, "suggestions", [])
+    box = next((key for key in FIELDS if key in s and wrong and
+                wrong.lower() in (w.lower() for w in words_in(s[key]))), None)
+    if box and suggestions:
+        columns = st.columns(len(suggestions) + 2)
+        columns[0].markdown(f"Use instead of **{wrong}**:")
+        for i, (column, word) in enumerate(zip(columns[1:], suggestions)):
+            column.button(word, key=f"analogy_suggestion_{i}", on_click=use_suggestion,
+                          args=(box, wrong, word))
+    st.stop()
+except InputError as error:
+    if s.analogy_mode == "abc":
+        st.warning(f"{error} In a : b :: c : ?, a is subtracted and b and c are added.")
+    else:
+        st.warning(str(error))
+    st.stop()
+
+if not answer:
+    st.info("No answer: every other word scored as undefined (vectors of length zero?).")
+    st.stop()
+
+canonical = {w: vectors.words[vectors.row(w)] for w in positive + negative}
+best, best_score = answer[0]
+if s.analogy_mode == "abc":
+    a, b, c = (canonical[typed[k]] for k in ("analogy_a", "analogy_b", "analogy_c"))
+    st.markdown(f"### {a} : {b} :: {c} : **:red[{best}]**")
+else:
+    sum_text = " + ".join(canonical[w] for w in positive)
+    sum_text += "".join(f" − {canonical[w]}" for w in negative)
+    st.markdown(f"### {sum_text} ≈ **:red[{best}]**")
+score_name = "cosine" if s.analogy_method == "cosadd" else "3CosMul score"
+
+left, right = st.columns([2, 3])
+with left:
+    table = pd.DataFrame({"rank": range(1, len(answer) + 1), "word": [w for w, _ in answer],
+                          "score": [round(score, 4) for _, score in answer]})
+    st.dataframe(table, hide_index=True, key="analogy_answers",
+                 column_config={"score": st.column_config.NumberColumn(
+                     score_name, format="%.4f")})
+    st.caption(f"Searched all {len(vectors):,} words of {vectors.name} with "
+               f"{METHOD_NAMES[s.analogy_method]}. The query words are left out of the answers, "
+               "as gensim leaves them out.")
+
+# --- the picture ---------------------------------------------------------------------------------
+with right:
+    # The parallelogram needs the a : b :: c : ? shape: one word subtracted, two added.
+    shaped = len(negative) == 1 and len(positive) == 2
+    roles = {canonical[w]: "negative" for w in negative}
+    roles.update({canonical[w]: "positive" for w in positive})
+    roles[best] = "answer"
+    try:
+        frame = cached_picture(vkey, tuple(roles.items()),
+                               int(s.analogy_picture_neighbours), vectors)
+    except InputError as error:
+        st.info(f"No picture for so few words: {error} Add neighbours to the picture.")
+        st.stop()
+    if shaped:
+        a, b, c = canonical[negative[0]], canonical[positive[0]], canonical[positive[1]]
+        arrows = [(a, b), (c, best)]
+    else:
+        arrows = []
+    st.plotly_chart(analogy_parallelogram(frame, arrows=arrows, highlight=best,
+                                          title="PCA of the query, the answer and their neighbours"),
+                    key="analogy_picture")
+    if shaped:
+        st.caption(f"Solid arrows: {a} → {b} and {c} → {best}. The dashed arrow is the step "
+                   f"{a} → {b} again, from {c}: it ends where {c} + ({b} − {a}) falls. {best} is "
+                   f"the word closest to that point in all {vectors.dim} dimensions; the picture "
+                   "shows only the two that vary most, so the fit looks rougher here.")
+    else:
+        st.caption("Arrows are drawn for questions of the form a : b :: c : ? (one word "
+                   "subtracted, two added).")

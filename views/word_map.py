@@ -1,0 +1,191 @@
+"""Neighbours & word maps: which words GloVe puts close together, and a map of a whole word set."""
+
+import hashlib
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from explorer.analogy import MAX_TOPN, neighbours
+from explorer.charts import MAP_LABELS, word_map
+from explorer.errors import InputError
+from explorer.projection import project
+from ui import state
+from ui.vectors_choice import vectors_badge
+
+METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
+SOURCES = {"typed": "Words I type", "neighbourhood": "A word and its neighbours",
+           "frequent": "The most frequent words"}
+MAX_FREQUENT = 10_000
+SLOW_TSNE_FROM = 1_000  # t-SNE of more points than this takes seconds: say so while it runs
+UNKNOWN_SUGGESTED = 5  # closest spellings are looked up for this many unknown words at most
+DEFAULT_WORDS = ("king, queen, prince, princess, man, woman, boy, girl, father, mother, "
+                 "paris, france, rome, italy, berlin, germany, tokyo, japan, "
+                 "frog, toad, snake, lizard, apple, banana, orange, grape")
+state.remember({
+    "word_map_word": "frog", "word_map_topn": 10,
+    "word_map_source": "typed", "word_map_words": DEFAULT_WORDS, "word_map_centre": "frog",
+    "word_map_centre_n": 50, "word_map_top_n": 1000, "word_map_method": "pca",
+    "word_map_dims": 2, "word_map_seed": 0, "word_map_search": "",
+})
+s = st.session_state
+
+st.title("Neighbours & word maps")
+st.caption(
+    "Two words are neighbours when their vectors point the same way (a high cosine). "
+    "GloVe learnt its vectors from which words appear near which in six billion words of "
+    "text, so neighbours are words used alike: frog sits near toad and lizard."
+)
+def words_in(text: str) -> list[str]:
+    """The words typed in a box: separated by commas or spaces."""
+    return [w for w in re.split(r"[,\s]+", text) if w]
+
+
+def vectors_key(vectors) -> tuple:
+    """What tells these vectors apart in st.cache_data keys, cheaply.
+
+    Hashing all 400,000 rows on every run would cost more than most answers. While vectors
+    are held (shared by the server, or an upload in its session) their object is one object;
+    with its name, size and a hash of every 512th of the rows, two files or two uploads of
+    the same name never share cached answers.
+    """
+    step = max(1, len(vectors) // 512)
+    sample = (np.ascontiguousarray(vectors.raw[::step]).tobytes()
+              + "\n".join(vectors.words[::step]).encode())
+    return (id(vectors), vectors.name, len(vectors), vectors.dim,
+            hashlib.blake2b(sample, digest_size=16).hexdigest())
+
+
+vectors = vectors_badge()
+vkey = vectors_key(vectors)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_neighbours(key, word, topn, _vectors):
+    # `key` stands for the vectors (see vectors_key); the matrix itself is never hashed.
+    return neighbours(_vectors, word, topn=topn)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_map(key, words, method, dims, seed, _vectors):
+    """The projection of `words` (known, in vocabulary spelling) on their unit vectors."""
+    rows = [_vectors.row(w) for w in words]
+    return project(_vectors.unit(rows), method=method, n_components=dims, random_state=seed,
+                   labels=list(words), ids=rows)
+
+
+def show_unknown(error: KeyError) -> None:
+    st.warning(str(error), icon=":material/spellcheck:")
+
+
+# --- nearest neighbours --------------------------------------------------------------------------
+st.subheader("Nearest neighbours", divider="gray")
+c1, c2 = st.columns([3, 1])
+c1.text_input("Word", key="word_map_word", persist_state="session")
+c2.number_input("How many (top k)", min_value=1, max_value=MAX_TOPN, step=1, key="word_map_topn",
+                persist_state="session")
+word = s.word_map_word.strip()
+if not word:
+    st.info("Type a word to see its nearest neighbours, for example frog.")
+else:
+    try:
+        near = cached_neighbours(vkey, word, int(s.word_map_topn), vectors)
+    except KeyError as error:
+        show_unknown(error)
+    except InputError as error:
+        st.warning(str(error))
+    else:
+        st.dataframe(pd.DataFrame({"rank": range(1, len(near) + 1), "word": [w for w, _ in near],
+                                   "cosine": [round(c, 4) for _, c in near]}),
+                     hide_index=True, key="word_map_neighbours",
+                     column_config={"cosine": st.column_config.NumberColumn(format="%.4f")})
+        st.caption(f"Cosine similarity to {vectors.words[vectors.row(word)]} over all "
+                   f"{len(vectors):,} words of {vectors.name}.")
+
+# --- a map of a word set -------------------------------------------------------------------------
+st.subheader("A map of a word set", divider="gray")
+st.radio("Words", list(SOURCES), format_func=SOURCES.get, key="word_map_source",
+         persist_state="session", horizontal=True)
+
+
+def chosen_words() -> list[str] | None:
+    """The words to map, in vocabulary spelling and without repeats; None after a message."""
+    if s.word_map_source == "typed":
+        st.text_area("Words, separated by commas or spaces", key="word_map_words",
+                     persist_state="session", height=90)
+        typed = words_in(s.word_map_words)
+        known = [vectors.find(w) for w in typed]
+        unknown = list(dict.fromkeys(w for w, row in zip(typed, known) if row is None))
+        if unknown:
+            named = [w + (f" (closest: {', '.join(vectors.suggest(w, n=3))})"
+                          if i < UNKNOWN_SUGGESTED else "") for i, w in enumerate(unknown)]
+            st.warning(f"Not in the vocabulary of {vectors.name}, left out of the map: "
+                       + "; ".join(named) + ".", icon=":material/spellcheck:")
+        return list(dict.fromkeys(vectors.words[row] for row in known if row is not None))
+    if s.word_map_source == "neighbourhood":
+        c1, c2 = st.columns([3, 1])
+        c1.text_input("Word", key="word_map_centre", persist_state="session")
+        c2.number_input("Neighbours", min_value=3, max_value=MAX_TOPN, step=1,
+                        key="word_map_centre_n", persist_state="session")
+        centre = s.word_map_centre.strip()
+        if not centre:
+            st.info("Type a word: the map shows it and its nearest neighbours.")
+            return None
+        try:
+            near = cached_neighbours(vkey, centre, int(s.word_map_centre_n),
+                                     vectors)
+        except KeyError as error:
+            show_unknown(error)
+            return None
+        return [vectors.words[vectors.row(centre)]] + [w for w, _ in near]
+    top = min(MAX_FREQUENT, len(vectors))
+    st.number_input(f"How many words (the first in {vectors.name}, most frequent first)",
+                    min_value=4, max_value=top, step=100, key="word_map_top_n",
+                    persist_state="session")
+    return vectors.words[:int(s.word_map_top_n)]
+
+
+words = chosen_words()
+c1, c2, c3 = st.columns(3)
+c1.radio("Method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key="word_map_method",
+         persist_state="session", horizontal=True)
+c2.radio("Dimensions", [2, 3], key="word_map_dims", persist_state="session", horizontal=True)
+c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="word_map_seed",
+                persist_state="session", disabled=s.word_map_method == "pca",
+                help="t-SNE starts from a seeded layout: the same seed gives the same map.")
+if words is None:
+    st.stop()
+
+method = s.word_map_method
+slow = method == "tsne" and len(words) > SLOW_TSNE_FROM
+wait = (f"t-SNE of {len(words):,} words: this takes a while (about 15 s for 10,000)…" if slow
+        else f"{METHOD_NAMES[method]} of {len(words):,} words…")
+try:
+    with st.spinner(wait, show_time=slow):
+        frame = cached_map(vkey, tuple(words), method,
+                           int(s.word_map_dims), int(s.word_map_seed), vectors)
+except InputError as error:
+    st.warning(str(error))
+    st.stop()
+
+st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
+              placeholder="type a word to highlight it")
+search = s.word_map_search.strip()
+on_map = {w.lower(): w for w in frame["word"]}
+highlight = on_map.get(search.lower()) if search else None
+if search and highlight is None:
+    st.info(f"{search!r} is not among the {len(frame):,} words on this map.")
+hover = [f"<b>{w}</b><br>frequency rank {row + 1:,}" for w, row in zip(frame["word"], frame["id"])]
+title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
+st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title), key="word_map_plot")
+notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."]
+if len(frame) > MAP_LABELS:
+    notes.append(f"Only the first {MAP_LABELS} words are labelled; hover a point or search "
+                 "for a word to see the rest.")
+if method == "tsne":
+    notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
+                 "mean little.")
+st.caption(" ".join(notes))
+st.download_button("Coordinates as CSV (word, x, y…)", frame.to_csv(index=False),
+                   "word_map.csv", "text/csv", key="word_map_download")
