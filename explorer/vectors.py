@@ -301,10 +301,11 @@ def load_glove_6b_50d() -> Vectors:
     >>> len(glove), glove.dim, glove.words[0]  # doctest: +SKIP
     (400000, 50, 'the')
 
-    The first load writes a row-major copy of the matrix, the word list and the row lengths
-    under `cache_dir()`; later loads memory-map them read-only (every process shares the one
-    copy in the page cache) and take a few tens of milliseconds. Without a writable cache
-    folder the vectors are read from the package each time, which is slower but works.
+    The first load (a second or two) writes under `cache_dir()` a row-major copy of the
+    matrix, its unit rows transposed (`columns`), the word list, the rows in word order and
+    the row lengths; later loads memory-map them read-only, so every process shares one copy
+    in the page cache, and take a few tens of milliseconds. Without a writable cache folder
+    the vectors are read from the package each time, which is slower but works.
 
     Returns:
         Vectors named "GloVe 6B 50d".
@@ -397,9 +398,8 @@ def resolve_vector_file(name: str) -> Path:
         raise InputError(f"`name` must be the name of a vectors file. Received: name={name!r}")
     relative = Path(name)
     inside = f"`name` must be a file inside the vectors folder {str(folder)!r}"
-    if relative.is_absolute() or any(part in ("..", "") or part.startswith(".")
-                                     for part in relative.parts):
-        raise InputError(f"{inside}; paths and hidden files are not allowed. "
+    if relative.is_absolute() or any(part.startswith(".") for part in relative.parts):
+        raise InputError(f"{inside}; absolute paths, '..' and hidden files are not allowed. "
                          f"Received: name={name!r}")
     root = folder.resolve()
     path = (folder / relative).resolve()

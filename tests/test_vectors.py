@@ -363,13 +363,14 @@ def test_resolve_accepts_files_inside(folder):
 
 
 @pytest.mark.parametrize("name, why", [
-    ("../secret.txt", "paths and hidden files are not allowed"),
-    ("sub/../../secret.txt", "paths and hidden files are not allowed"),
-    ("/etc/passwd", "paths and hidden files are not allowed"),
-    (".explorer-cache/mine.txt.words", "paths and hidden files are not allowed"),
+    ("../secret.txt", "absolute paths, '..' and hidden files are not allowed"),
+    ("sub/../../secret.txt", "absolute paths, '..' and hidden files are not allowed"),
+    ("/etc/passwd", "absolute paths, '..' and hidden files are not allowed"),
+    (".explorer-cache/mine.txt.words", "absolute paths, '..' and hidden files are not allowed"),
     ("escape.txt", "a link to a place outside it"),
     ("nothing.txt", "There is no file 'nothing.txt'; available: mine.txt."),
     ("", "must be the name of a vectors file"),
+    ("sub/mine.txt", "There is no file 'sub/mine.txt'"),
 ])
 def test_resolve_refuses_anything_outside(folder, tmp_path, name, why):
     (folder / "mine.txt").write_text("x 1\n")
