@@ -326,8 +326,8 @@ def test_training_that_diverges_stops_with_the_cause_and_keeps_reviews_and_last_
     at.number_input(key="train_epochs").set_value(30).run()
     at.button(key="train_start").click().run()
     assert not at.exception
-    assert ("The loss became NaN or infinite at epoch 4, so training stopped and the weights from "
-            "the last good epoch were kept. Lower the learning rate (now 10)") in texts(at.error)
+    assert ("The loss became NaN or infinite at epoch 4, so training stopped and the weights "
+            "after epoch 3 were kept. Lower the learning rate (now 10)") in texts(at.error)
     assert {m.label: m.value for m in at.metric}["Epochs run"] == "3 / 30"
     run = at.session_state["run"]
     assert run.epochs_run == 3 and all(math.isfinite(v) for v in run.history["loss"])
