@@ -111,7 +111,7 @@ def use(choice: Choice, vectors: Vectors | None = None) -> None:
     """Make `choice` this session's vectors; an upload passes its parsed `vectors`."""
     if choice.kind == "upload":
         st.session_state[UPLOADED_KEY] = vectors
-    elif choice.kind == "glove":
+    else:
         # Nothing else needs the upload any more; let its memory go.
         st.session_state.pop(UPLOADED_KEY, None)
     st.session_state[CHOICE_KEY] = choice

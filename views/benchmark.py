@@ -57,18 +57,37 @@ def chosen_questions():
     return upload.name, upload.getvalue()
 
 
-chosen = chosen_questions()
-if chosen is None:
-    st.stop()
-name, questions = chosen
-try:
-    parsed = read_questions(questions)
-except InputError as error:
-    st.error(f"{name}: {error}", icon=":material/error:")
-    st.stop()
-st.caption(f"{name}: {len(parsed.words):,} questions in {len(parsed.sections)} sections.")
+def show_result(kept: dict) -> None:
+    result = kept["result"]
+    st.subheader(f"{kept['vectors']} on {kept['questions']}", divider="gray")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.metric("Accuracy", f"{result.accuracy:.2%}")
+    c2.metric("Correct", f"{result.correct:,}")
+    c3.metric("Answered", f"{result.answered:,}",
+              help="Questions whose four words are all among the words searched.")
+    c4.metric("Skipped", f"{result.skipped:,}", help="Questions with a word outside the words searched.")
+    c5.metric("Time", f"{result.seconds:.2f} s")
+    st.caption(f"Searched the {result.restrict_vocab:,} most frequent words.")
+    st.plotly_chart(analogy_section_bars(result.sections, total_label=TOTAL_SECTION),
+                    key="benchmark_chart")
+    st.dataframe(result.sections.assign(accuracy=result.sections["accuracy"] * 100), hide_index=True,
+                 height="content", key="benchmark_table",
+                 column_config={"accuracy": st.column_config.NumberColumn("accuracy (%)", format="%.2f")})
 
-if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":material/play_arrow:"):
+
+chosen = chosen_questions()
+questions = parsed = None
+if chosen is not None:
+    name, questions = chosen
+    try:
+        parsed = read_questions(questions)
+    except InputError as error:
+        st.error(f"{name}: {error}", icon=":material/error:")
+    else:
+        st.caption(f"{name}: {len(parsed.words):,} questions in {len(parsed.sections)} sections.")
+
+if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":material/play_arrow:",
+             disabled=parsed is None):
     bar = st.progress(0.0, text=f"Answering {len(parsed.words):,} questions with {vectors.name}…")
 
     def progress(fraction: float) -> None:
@@ -78,27 +97,12 @@ if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":ma
         result = evaluate_analogies(vectors, questions, restrict_vocab=int(s.benchmark_restrict_vocab),
                                     progress=progress)
     except InputError as error:
-        bar.empty()
         st.error(f"{name}: {error}", icon=":material/error:")
-        st.stop()
-    bar.empty()
-    s.benchmark_result = {"result": result, "vectors": vectors.name, "questions": name}
+    else:
+        s.benchmark_result = {"result": result, "vectors": vectors.name, "questions": name}
+    finally:
+        bar.empty()
 
-# --- the last result ------------------------------------------------------------------------------
-kept = s.get("benchmark_result")
-if kept is None:
-    st.stop()
-result = kept["result"]
-st.subheader(f"{kept['vectors']} on {kept['questions']}", divider="gray")
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Accuracy", f"{result.accuracy:.2%}")
-c2.metric("Correct", f"{result.correct:,} of {result.answered:,}",
-          help="Questions answered: those whose four words are all among the words searched.")
-c3.metric("Skipped", f"{result.skipped:,}",
-          help="Questions with a word outside the words searched.")
-c4.metric("Time", f"{result.seconds:.2f} s")
-st.caption(f"Searched the {result.restrict_vocab:,} most frequent words.")
-st.plotly_chart(analogy_section_bars(result.sections, total_label=TOTAL_SECTION),
-                key="benchmark_chart")
-st.dataframe(result.sections, hide_index=True, key="benchmark_table",
-             column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
+# The last result stays on the page, whatever is chosen above, until the next run replaces it.
+if s.get("benchmark_result") is not None:
+    show_result(s.benchmark_result)
