@@ -131,9 +131,13 @@ def _trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, dims: i
     marker = {"size": 9 if dims == 2 else 5, "line": {"width": 0.5, "color": "#555"}}
     if color is not None:
         names = class_names or ("class 0", "class 1")
-        marker.update(color=list(color), colorscale=DIVERGING, cmin=0, cmax=1, colorbar={
-            "title": {"text": f"P({names[1]})"}, "tickvals": [0, 0.5, 1],
-            "ticktext": [f"0 · {names[0]}", "0.5", f"1 · {names[1]}"]})
+        # Centre the scale on 0.5 but stretch it to the data: a small model's words often lean
+        # only a little (0.4 to 0.6), and on a fixed 0-1 scale they would all look the same.
+        spread = max(0.05, float(np.max(np.abs(np.asarray(color) - 0.5))))
+        low, high = 0.5 - spread, 0.5 + spread
+        marker.update(color=list(color), colorscale=DIVERGING, cmin=low, cmax=high, colorbar={
+            "title": {"text": f"P({names[1]})"}, "tickvals": [low, 0.5, high],
+            "ticktext": [f"{low:.2f} · {names[0]}", "0.5", f"{high:.2f} · {names[1]}"]})
     if highlight:
         marker["size"] = [18 if w == highlight else marker["size"] for w in frame["word"]]
         marker["line"] = {"width": [3 if w == highlight else 0.5 for w in frame["word"]],
@@ -305,6 +309,9 @@ def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None 
         A plotly figure: one trace per role (so the legend names them), arrows as annotations.
     """
     roles = frame["role"] if "role" in frame else pd.Series("neighbour", index=frame.index)
+    where = {w: (float(x), float(y)) for w, x, y in zip(frame["word"], frame["x"], frame["y"])}
+    pairs = [(a, b) for a, b in arrows if a in where and b in where]
+    label_at = _labels_clear_of(where, pairs)
     fig = go.Figure()
     for role, (colour, name) in ANALOGY_ROLES.items():
         part = frame[roles == role]
@@ -313,14 +320,13 @@ def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None 
         base = 7 if role == "neighbour" else 12
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers+text", text=part["word"], name=name,
-            textposition="top center",
+            textposition=[label_at.get(w, "top center") for w in part["word"]],
             textfont={"size": 11 if role == "neighbour" else 14,
                       "color": "#777" if role == "neighbour" else colour},
             marker={"color": colour, "line": {"width": 1, "color": "#333"},
                     "size": [18 if w == highlight else base for w in part["word"]]},
             hovertemplate="<b>%{text}</b> (" + name + ")<extra></extra>"))
-    where = {w: (float(x), float(y)) for w, x, y in zip(frame["word"], frame["x"], frame["y"])}
-    drawn = [(where[a], where[b]) for a, b in arrows if a in where and b in where]
+    drawn = [(where[a], where[b]) for a, b in pairs]
     for start, end in drawn:
         fig.add_annotation(**_arrow(start, end, colour=ARROW_COLOUR, dash=False))
     if show_offset and len(drawn) >= 2:
@@ -337,6 +343,28 @@ def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None 
     return fig
 
 
+def _labels_clear_of(where: dict, pairs) -> dict[str, str]:
+    """A text position for each arrow's end word, on the side away from its arrows.
+
+    A label above its point would sit under an arrow coming from above; it goes below instead.
+    """
+    pull: dict[str, list[float]] = {}
+    for a, b in pairs:
+        (ax, ay), (bx, by) = where[a], where[b]
+        for word, dx, dy in ((a, bx - ax, by - ay), (b, ax - bx, ay - by)):
+            total = pull.setdefault(word, [0.0, 0.0])
+            length = (dx * dx + dy * dy) ** 0.5 or 1.0
+            total[0] += dx / length
+            total[1] += dy / length
+    positions = {}
+    for word, (dx, dy) in pull.items():
+        if abs(dy) >= abs(dx):
+            positions[word] = "bottom center" if dy > 0 else "top center"
+        else:
+            positions[word] = "middle left" if dx > 0 else "middle right"
+    return positions
+
+
 def _arrow(start, end, *, colour: str, dash: bool) -> dict:
     """A plotly annotation drawing an arrow from `start` to `end` in data coordinates."""
     return dict(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x",
@@ -347,13 +375,13 @@ def _arrow(start, end, *, colour: str, dash: bool) -> dict:
 
 def word_map(frame: pd.DataFrame, *, highlight: str | None = None, hover=None,
              max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
-    """A projection of many words: labels for the first `max_labels`, the highlighted word marked.
+    """A projection of many words: the first `max_labels` labelled, the highlighted word marked.
 
     Example:
         >>> frame = pd.DataFrame({"word": list("abcd"), "x": [0, 1, 2, 3], "y": [0, 1, 0, 1]})
-        >>> fig = word_map(frame, highlight="c", max_labels=2)
-        >>> list(fig.data[0].text), fig.data[1].text
-        (['a', 'b', '', ''], ('c',))
+        >>> fig = word_map(frame, highlight="b", max_labels=3)
+        >>> [list(trace.text) for trace in fig.data]
+        [['', '', '', ''], ['a', '', 'c'], ['b']]
 
     Args:
         frame: a projection (columns word, x, y[, z]), rows in the order labels are wanted.
@@ -363,21 +391,25 @@ def word_map(frame: pd.DataFrame, *, highlight: str | None = None, hover=None,
         title: figure title.
 
     Returns:
-        `projection_scatter`'s figure with thinned labels and, when `highlight` is in `frame`,
-        a second trace holding only that word, drawn on top.
+        `projection_scatter`'s figure. With more rows than `max_labels` the unlabelled rest is
+        drawn small and faint underneath, the labelled words above it; the highlighted word,
+        when it is in `frame`, is a trace of its own on top.
     """
     dims = 3 if "z" in frame else 2
-    fig = projection_scatter(frame, hover=hover, title=title)
     words = frame["word"].tolist()
-    points = fig.data[0]
+    hover = list(hover) if hover is not None else [f"<b>{w}</b>" for w in words]
+    fig = projection_scatter(frame, hover=hover, title=title)
+    labelled = frame.iloc[:max_labels]
     if len(words) > max_labels:
-        points.text = [w if i < max_labels else "" for i, w in enumerate(words)]
-        points.marker.size = 5 if dims == 2 else 3
-    if dims == 2 and len(words) >= _WEBGL_FROM:
-        spec = points.to_plotly_json()
-        spec.pop("type", None)
-        fig.data = ()
-        fig.add_trace(go.Scattergl(**spec))
+        crowd = fig.data[0]
+        crowd.update(mode="markers", text=[""] * len(words), opacity=0.55,
+                     marker={"size": 4 if dims == 2 else 2, "color": "#7fa7d1", "line": {"width": 0}})
+        top = _trace(labelled, color=None, class_names=None, hover=hover[:max_labels],
+                     highlight=None, dims=dims)
+        top.marker.size = 6 if dims == 2 else 3
+        fig.add_trace(top)
+    # The highlighted word gets its own label on top; a second label under it would blur it.
+    fig.data[-1].text = [w if w != highlight else "" for w in labelled["word"]]
     marked = frame[frame["word"] == highlight] if highlight else frame.iloc[:0]
     if not marked.empty:
         axes = {axis: marked[axis] for axis in ["x", "y", "z"][:dims]}
@@ -385,6 +417,15 @@ def word_map(frame: pd.DataFrame, *, highlight: str | None = None, hover=None,
                      textfont={"size": 16, "color": "#c0392b"}, showlegend=False,
                      marker={"size": 16 if dims == 2 else 8, "color": "#c0392b",
                              "symbol": "diamond", "line": {"width": 2, "color": "#111"}},
-                     hoverinfo="text", hovertext=[f"<b>{highlight}</b>"])
+                     hoverinfo="text", hovertext=[hover[i] for i in np.flatnonzero(
+                         frame["word"].to_numpy() == highlight)])
         fig.add_trace(go.Scatter3d(**axes, **style) if dims == 3 else go.Scatter(**axes, **style))
+    if dims == 2 and len(words) >= _WEBGL_FROM:
+        # WebGL draws thousands of points smoothly, but on a layer above every SVG trace:
+        # all traces go to WebGL, so the labels and the highlight stay on top of the crowd.
+        specs = [trace.to_plotly_json() for trace in fig.data]
+        fig.data = ()
+        for spec in specs:
+            spec.pop("type", None)
+            fig.add_trace(go.Scattergl(**spec))
     return fig
