@@ -134,3 +134,48 @@ def test_story_reviews_encode_train_weights(app: AppPage):
     words_column = next(c for c in weights.columns if "word" in c.lower())
     named = set(re.findall(r"[\w']+", " ".join(weights[words_column])))
     assert SAMPLE_WORDS <= named, f"Words missing from the weight table: {SAMPLE_WORDS - named}"
+
+
+def plot_texts(app: AppPage, key: str) -> list[str]:
+    """The words drawn in a plotly chart (point labels, legends, titles), as SVG text."""
+    chart = app.widget(key)
+    chart.locator(".main-svg").first.wait_for(state="visible", timeout=30_000)
+    return [t.strip() for t in chart.locator("svg text").all_text_contents() if t.strip()]
+
+
+def test_story_projection_and_analogy(app: AppPage):
+    # The trained tutorial model, as the first part of the story leaves it.
+    load_restaurant_sample(app)
+    app.navigate("train")
+    train_and_watch(app)
+    assert app.metrics()["Final accuracy"] == "100.00%"
+
+    # Projection: a 2-D PCA of the trained space with one labelled point per used id.
+    app.navigate("projection")
+    app.assert_no_exception()
+    assert checked_option(app, "projection_method") == "PCA"
+    labels = plot_texts(app, "projection_scatter")
+    drawn = set(re.findall(r"[\w']+", " ".join(labels).lower()))
+    assert SAMPLE_WORDS <= drawn, f"Words missing from the plot: {SAMPLE_WORDS - drawn}"
+    assert "epoch 100 of 100" in labels, labels[:20]
+    app.screenshot("story-6-projection")
+
+    # Analogy: man : king :: woman : ? on the shipped GloVe vectors, queen first.
+    app.navigate("analogy")
+    app.assert_no_exception()
+    for key, word in (("analogy_a", "man"), ("analogy_b", "king"), ("analogy_c", "woman")):
+        field = app.widget(key).locator("input")
+        if field.input_value() != word:
+            field.fill(word)
+            with app.rerun_after():
+                field.press("Enter")
+    assert checked_option(app, "analogy_mode") == "a is to b as c is to ?"
+    app.wait_for_text("man : king :: woman : queen")
+    # st.dataframe's key gives no CSS class (Streamlit 1.67): the answers are the page's table.
+    answers = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+    assert answers["word"].tolist()[0] == "queen", answers.head()
+    assert answers["rank"].tolist() == [str(rank) for rank in range(1, len(answers) + 1)]
+    assert not {"man", "king", "woman"} & set(answers["word"]), "Query words must be left out."
+    picture = plot_texts(app, "analogy_picture")
+    assert {"man", "king", "woman", "queen"} <= set(picture), picture
+    app.screenshot("story-7-analogy")
