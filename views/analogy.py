@@ -10,7 +10,7 @@ import streamlit as st
 from explorer.analogy import MAX_TOPN, METHODS, analogy, neighbours
 from explorer.charts import analogy_parallelogram
 from explorer.errors import InputError
-from explorer.projection import project
+from explorer.projection import MIN_POINTS, project
 from ui import state
 from ui.vectors_choice import vectors_badge
 
@@ -37,6 +37,11 @@ st.caption(
 def words_in(text: str) -> list[str]:
     """The words typed in a box: separated by commas or spaces."""
     return [w for w in re.split(r"[,\s]+", text) if w]
+
+
+def md(text: str) -> str:
+    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
 
 
 def vectors_key(vectors) -> tuple:
@@ -133,10 +138,10 @@ except KeyError as error:  # an unknown word: UnknownWordError, with the closest
     box = next((key for key in FIELDS if key in s and wrong and
                 wrong.lower() in (w.lower() for w in words_in(s[key]))), None)
     if box and suggestions:
-        columns = st.columns(len(suggestions) + 2)
-        columns[0].markdown(f"Use instead of **{wrong}**:")
-        for i, (column, word) in enumerate(zip(columns[1:], suggestions)):
-            column.button(word, key=f"analogy_suggestion_{i}", on_click=use_suggestion,
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"Put in place of **{md(wrong)}**:", width="content")
+            for i, word in enumerate(suggestions):
+                st.button(word, key=f"analogy_suggestion_{i}", on_click=use_suggestion,
                           args=(box, wrong, word))
     st.stop()
 except InputError as error:
@@ -154,11 +159,11 @@ canonical = {w: vectors.words[vectors.row(w)] for w in positive + negative}
 best, best_score = answer[0]
 if s.analogy_mode == "abc":
     a, b, c = (canonical[typed[k]] for k in ("analogy_a", "analogy_b", "analogy_c"))
-    st.markdown(f"### {a} : {b} :: {c} : **:red[{best}]**")
+    st.markdown(f"### {md(a)} : {md(b)} :: {md(c)} : **:red[{md(best)}]**")
 else:
-    sum_text = " + ".join(canonical[w] for w in positive)
-    sum_text += "".join(f" − {canonical[w]}" for w in negative)
-    st.markdown(f"### {sum_text} ≈ **:red[{best}]**")
+    sum_text = " + ".join(md(canonical[w]) for w in positive)
+    sum_text += "".join(f" − {md(canonical[w])}" for w in negative)
+    st.markdown(f"### {sum_text} ≈ **:red[{md(best)}]**")
 score_name = "cosine" if s.analogy_method == "cosadd" else "3CosMul score"
 
 left, right = st.columns([2, 3])
@@ -168,7 +173,7 @@ with left:
     st.dataframe(table, hide_index=True, key="analogy_answers",
                  column_config={"score": st.column_config.NumberColumn(
                      score_name, format="%.4f")})
-    st.caption(f"Searched all {len(vectors):,} words of {vectors.name} with "
+    st.caption(f"Searched all {len(vectors):,} words of {md(vectors.name)} with "
                f"{METHOD_NAMES[s.analogy_method]}. The query words are left out of the answers, "
                "as gensim leaves them out.")
 
@@ -182,8 +187,9 @@ with right:
     try:
         frame = cached_picture(vkey, tuple(roles.items()),
                                int(s.analogy_picture_neighbours), vectors)
-    except InputError as error:
-        st.info(f"No picture for so few words: {error} Add neighbours to the picture.")
+    except InputError:
+        st.info(f"No picture: a PCA needs at least {MIN_POINTS} words, and the query with its "
+                f"answer has {len(roles)}. Add neighbours of each word to the picture.")
         st.stop()
     if shaped:
         a, b, c = canonical[negative[0]], canonical[positive[0]], canonical[positive[1]]
@@ -194,10 +200,15 @@ with right:
                                           title="PCA of the query, the answer and their neighbours"),
                     key="analogy_picture")
     if shaped:
+        a, b, c, best = (md(w) for w in (a, b, c, best))
+        why = (f"{best} is the word pointing most nearly that way in all {vectors.dim} "
+               "dimensions" if s.analogy_method == "cosadd" else
+               f"3CosMul picked {best} by multiplying its similarities to {b} and {c} and "
+               f"dividing by its similarity to {a}")
         st.caption(f"Solid arrows: {a} → {b} and {c} → {best}. The dashed arrow is the step "
-                   f"{a} → {b} again, from {c}: it ends where {c} + ({b} − {a}) falls. {best} is "
-                   f"the word closest to that point in all {vectors.dim} dimensions; the picture "
-                   "shows only the two that vary most, so the fit looks rougher here.")
+                   f"{a} → {b} again, from {c}: it ends where {c} \\+ ({b} − {a}) falls. {why}; "
+                   "the picture shows only the two directions along which these words vary "
+                   "most, so the fit looks rougher here.")
     else:
         st.caption("Arrows are drawn for questions of the form a : b :: c : ? (one word "
                    "subtracted, two added).")

@@ -1,6 +1,7 @@
 """Neighbours & word maps: which words GloVe puts close together, and a map of a whole word set."""
 
 import hashlib
+import html
 import re
 
 import numpy as np
@@ -10,7 +11,7 @@ import streamlit as st
 from explorer.analogy import MAX_TOPN, neighbours
 from explorer.charts import MAP_LABELS, word_map
 from explorer.errors import InputError
-from explorer.projection import project
+from explorer.projection import MIN_POINTS, project
 from ui import state
 from ui.vectors_choice import vectors_badge
 
@@ -40,6 +41,11 @@ st.caption(
 def words_in(text: str) -> list[str]:
     """The words typed in a box: separated by commas or spaces."""
     return [w for w in re.split(r"[,\s]+", text) if w]
+
+
+def md(text: str) -> str:
+    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
 
 
 def vectors_key(vectors) -> tuple:
@@ -98,10 +104,10 @@ else:
     else:
         st.dataframe(pd.DataFrame({"rank": range(1, len(near) + 1), "word": [w for w, _ in near],
                                    "cosine": [round(c, 4) for _, c in near]}),
-                     hide_index=True, key="word_map_neighbours",
+                     hide_index=True, key="word_map_neighbours", width=560,
                      column_config={"cosine": st.column_config.NumberColumn(format="%.4f")})
-        st.caption(f"Cosine similarity to {vectors.words[vectors.row(word)]} over all "
-                   f"{len(vectors):,} words of {vectors.name}.")
+        st.caption(f"Cosine similarity to {md(vectors.words[vectors.row(word)])} over all "
+                   f"{len(vectors):,} words of {md(vectors.name)}.")
 
 # --- a map of a word set -------------------------------------------------------------------------
 st.subheader("A map of a word set", divider="gray")
@@ -118,9 +124,9 @@ def chosen_words() -> list[str] | None:
         known = [vectors.find(w) for w in typed]
         unknown = list(dict.fromkeys(w for w, row in zip(typed, known) if row is None))
         if unknown:
-            named = [w + (f" (closest: {', '.join(vectors.suggest(w, n=3))})"
-                          if i < UNKNOWN_SUGGESTED else "") for i, w in enumerate(unknown)]
-            st.warning(f"Not in the vocabulary of {vectors.name}, left out of the map: "
+            named = [md(w) + (f" (closest: {md(', '.join(vectors.suggest(w, n=3)))})"
+                              if i < UNKNOWN_SUGGESTED else "") for i, w in enumerate(unknown)]
+            st.warning(f"Not in the vocabulary of {md(vectors.name)}, left out of the map: "
                        + "; ".join(named) + ".", icon=":material/spellcheck:")
         return list(dict.fromkeys(vectors.words[row] for row in known if row is not None))
     if s.word_map_source == "neighbourhood":
@@ -156,10 +162,15 @@ c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="wo
                 help="t-SNE starts from a seeded layout: the same seed gives the same map.")
 if words is None:
     st.stop()
+if len(words) < MIN_POINTS:
+    st.info(f"A map needs at least {MIN_POINTS} words of the vocabulary; this set has "
+            f"{len(words)}. Add more words.")
+    st.stop()
 
 method = s.word_map_method
 slow = method == "tsne" and len(words) > SLOW_TSNE_FROM
-wait = (f"t-SNE of {len(words):,} words: this takes a while (about 15 s for 10,000)…" if slow
+wait = (f"t-SNE of {len(words):,} words: this can take a minute on a busy machine; the map is "
+        "kept, so it is drawn once…" if slow
         else f"{METHOD_NAMES[method]} of {len(words):,} words…")
 try:
     with st.spinner(wait, show_time=slow):
@@ -175,8 +186,13 @@ search = s.word_map_search.strip()
 on_map = {w.lower(): w for w in frame["word"]}
 highlight = on_map.get(search.lower()) if search else None
 if search and highlight is None:
-    st.info(f"{search!r} is not among the {len(frame):,} words on this map.")
-hover = [f"<b>{w}</b><br>frequency rank {row + 1:,}" for w, row in zip(frame["word"], frame["id"])]
+    row = vectors.find(search)
+    where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
+             else f"it is not in the vocabulary of {md(vectors.name)}")
+    st.info(f"{md(repr(search))} is not among the {len(frame):,} words on this map: {where}.")
+# Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
+hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
+         for w, row in zip(frame["word"], frame["id"])]
 title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
 st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title), key="word_map_plot")
 notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."]
