@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from explorer.vectors import VECTORS_DIR_VARIABLE
 from tests.browser import AppPage
+from tests.browser.conftest import VIEWPORT, app_location, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +28,7 @@ MY_REVIEW = "my own words stay here"        # what the user typed before the bad
 UNCHANGED = "Your table below is unchanged."
 EDITOR = '[class*="st-key-reviews_editor_"]'
 FIFTY_ONE_MB = 51 * 1024 * 1024
+QUEEN = "man : king :: woman : queen"
 
 
 def shown(message: str) -> str:
@@ -348,6 +351,8 @@ NUMBER_CASES = [
      "50 × 16 = 800 weights"),
     ("train", "train_epochs", "0", (1, 2000), None, "3", "Epochs run"),
     ("train", "train_epochs", "2001", (1, 2000), None, "3", "Epochs run"),
+    ("analogy", "analogy_topn", "0", (1, 100), QUEEN, "3", QUEEN),
+    ("analogy", "analogy_topn", "101", (1, 100), QUEEN, "3", QUEEN),
 ]
 
 
@@ -381,4 +386,239 @@ def test_an_out_of_range_number_is_refused_by_its_widget(app: AppPage, path, key
         app.wait_for_text("Final accuracy", timeout=300)
         assert app.metrics()["Epochs run"] == f"{good} / {good}"
     app.wait_for_text(good_shows)
+    app.assert_no_exception()
+
+
+# --- GloVe words: unknown, empty, on both sides -------------------------------------------------
+
+def type_word(app: AppPage, key: str, word: str) -> None:
+    field = app.widget(key).locator("input")
+    field.fill(word)
+    with app.rerun_after():
+        field.press("Enter")
+
+
+ANALOGY_CASES = [
+    # box, typed, the message, how the user puts it right
+    pytest.param("analogy_b", "kingg",
+                 "'kingg' is not in the vocabulary (400,000 words). Closest spellings: king, "
+                 "kings, ing, kin, kling.", "suggestion", id="unknown-word-with-suggestions"),
+    pytest.param("analogy_c", "😀",
+                 "'😀' is not in the vocabulary (400,000 words). Check the spelling.", "woman",
+                 id="unknown-emoji"),
+    pytest.param("analogy_c", "королева",
+                 "'королева' is not in the vocabulary (400,000 words). Check the spelling.",
+                 "woman", id="unknown-cyrillic"),
+    pytest.param("analogy_b", "man",
+                 "A word cannot be both positive and negative. Received: 'man' on both sides; "
+                 "remove it from one of them. In a : b :: c : ?, a is subtracted and b and c "
+                 "are added.", "king", id="same-word-both-sides"),
+    pytest.param("analogy_b", "",
+                 "Type a word in each of a, b and c (for example man, king, woman); b is empty.",
+                 "king", id="empty-word"),
+]
+
+
+@pytest.mark.parametrize(("box", "typed", "message", "fix"), ANALOGY_CASES)
+def test_a_bad_analogy_question_says_why_and_the_page_answers_the_next(app: AppPage, box, typed,
+                                                                       message, fix):
+    app.open("analogy")
+    app.wait_for_text(QUEEN)
+    type_word(app, box, typed)
+    app.wait_for_text(message[:40])
+    assert message in app.text()
+    assert QUEEN not in app.text()
+    app.assert_no_exception()
+    app.screenshot(f"bad-input-analogy-{typed or 'empty'}")
+    if fix == "suggestion":
+        with app.rerun_after():
+            app.button("king").click()
+        assert app.widget(box).locator("input").input_value() == "king"
+    else:
+        type_word(app, box, fix)
+    app.wait_for_text(QUEEN)
+    answers = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+    assert answers["word"].tolist()[0] == "queen"
+
+
+def test_an_unknown_word_on_the_neighbours_page_offers_spellings(app: AppPage):
+    app.open("word-map")
+    type_word(app, "word_map_word", "frgo")
+    message = ("'frgo' is not in the vocabulary (400,000 words). Closest spellings: fargo, frog, "
+               "forgo, figo, argo.")
+    app.wait_for_text(message[:30])
+    assert message in app.text()
+    app.assert_no_exception()
+    type_word(app, "word_map_word", "frog")
+    app.wait_for_text("Cosine similarity to frog over all 400,000 words")
+    near = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+    assert near["word"].tolist()[:3] == ["snake", "ape", "toad"]
+    app.assert_no_exception()
+
+
+# --- vector files: uploaded, or in the vectors folder --------------------------------------------
+
+TINY_VECTORS = (b"king 0.9 0.8 0.1\nqueen 0.8 0.9 0.9\nman 0.5 0.1 0.0\n"
+                b"woman 0.4 0.2 0.8\nfrog 0.0 0.0 0.5\n")
+REFUSE, SKIP = "Refuse the file", "Skip them and count them"
+MALFORMED_UPLOADS = [
+    # file, content, setting, what the page says
+    pytest.param("count.txt", b"king 0.5 0.1 0.2\nqueen 0.4 0.2\nman 0.3 -0.1 0.0\n", REFUSE,
+                 "count.txt line 2 gives 'queen' the wrong number of values (every vector here "
+                 "has 3).", id="wrong-count-refused"),
+    pytest.param("count.txt", b"king 0.5 0.1 0.2\nqueen 0.4 0.2\nman 0.3 -0.1 0.0\n", SKIP,
+                 "1 malformed lines were skipped; the other 2 words were loaded.",
+                 id="wrong-count-skipped"),
+    pytest.param("number.txt", b"king 0.5 0.1 0.2\nqueen 0.4 abc 0.2\n", REFUSE,
+                 "number.txt line 2 has a value for 'queen' that is not a finite number.",
+                 id="not-a-number-refused"),
+    pytest.param("dup.txt", b"king 0.5 0.1 0.2\nking 0.4 0.2 0.2\nman 0.3 -0.1 0.0\n", REFUSE,
+                 "dup.txt line 2 repeats the word 'king' (first on line 1).",
+                 id="duplicate-refused"),
+    pytest.param("blank.txt", b"king 0.5 0.1 0.2\n\nman 0.3 -0.1 0.0\n", REFUSE,
+                 "blank.txt line 2 is blank.", id="blank-line-refused"),
+    pytest.param("latin1.txt", b"king 0.5 0.1 0.2\ncaf\xe9 0.3 -0.1 0.0\nman 0.3 -0.1 0.0\n",
+                 REFUSE, "latin1.txt line 2 is not UTF-8 text.", id="not-utf8-refused"),
+    pytest.param("header.txt", b"5 3\nking 0.5 0.1 0.2\nman 0.3 -0.1 0.0\n", REFUSE,
+                 "header.txt line 1: the header announces 5 vectors but the file has 2 vector "
+                 "lines.", id="word2vec-header-wrong"),
+    pytest.param("empty.txt", b"", SKIP, "empty.txt is empty. Expected GloVe or word2vec text.",
+                 id="empty-file"),
+    pytest.param("model.bin", bytes(range(256)) * 4, SKIP,
+                 "model.bin holds no usable vectors", id="binary-file"),
+    pytest.param("bom.txt", b"\xef\xbb\xbf" + TINY_VECTORS.replace(b"\n", b"\r\n"), REFUSE,
+                 "A byte-order mark at the start was ignored.", id="bom-and-crlf-accepted"),
+]
+
+
+def choose(app: AppPage, key: str, option: str) -> None:
+    with app.rerun_after():
+        app.widget(key).get_by_text(option, exact=True).click()
+
+
+def upload_vectors(app: AppPage, name: str, data: bytes) -> None:
+    field = app.widget("vectors_upload").locator('input[type="file"]')
+    with app.rerun_after(timeout=120):
+        field.set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
+
+
+@pytest.mark.parametrize(("name", "data", "setting", "message"), MALFORMED_UPLOADS)
+def test_a_malformed_vectors_file_is_refused_or_its_bad_lines_counted(app: AppPage, name, data,
+                                                                      setting, message):
+    app.open("vectors")
+    choose(app, "vectors_source", "Upload a file")
+    choose(app, "vectors_on_error", setting)
+    upload_vectors(app, name, data)
+    app.wait_for_text(message[:40], timeout=120)
+    assert message in app.text(), app.text()[-1500:]
+    app.assert_no_exception()
+    app.screenshot(f"bad-input-vectors-{name.split('.')[0]}-{setting.split()[0].lower()}")
+    refused = any(message in error for error in app.errors())
+    if refused:
+        assert any("The vectors in use are unchanged." in e for e in app.errors())
+        assert "Vectors in use: GloVe 6B 50d (shipped)" in app.text()
+    elif "skipped" in message:
+        assert app.metrics()["Lines skipped"] == "1"
+        skipped = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+        assert skipped.to_dict("records") == [
+            {"reason": "wrong number of values", "lines": "1", "first line numbers": "2"}]
+    # The page goes on: a good file loads, and the Analogy page answers with it.
+    upload_vectors(app, "tiny.txt", TINY_VECTORS)
+    app.wait_for_text("The GloVe pages now use tiny.txt.")
+    assert app.metrics()["Words"] == "5"
+    app.navigate("analogy")
+    app.wait_for_text(QUEEN)
+    assert "Vectors in use: tiny.txt (uploaded), 5 words × 3 dimensions" in app.text()
+
+
+@pytest.fixture(scope="module")
+def vectors_folder(tmp_path_factory):
+    """A vectors folder with a good file, a malformed one, a hidden one, a link to a file
+    outside it, and a file that will be swapped for such a link."""
+    root = tmp_path_factory.mktemp("vectors-room")
+    folder = root / "vectors"
+    folder.mkdir()
+    outside = root / "outside.txt"
+    outside.write_bytes(TINY_VECTORS.replace(b"frog", b"secret"))
+    (folder / "tiny.txt").write_bytes(TINY_VECTORS)
+    (folder / "swap.txt").write_bytes(TINY_VECTORS)
+    (folder / "broken.txt").write_bytes(b"king 0.5 0.1 0.2\nqueen 0.4 0.2 0.2\nman 0.3 -0.1\n")
+    (folder / ".hidden.txt").write_bytes(TINY_VECTORS)
+    (folder / "outside.txt").symlink_to(outside)
+    (folder / "sub").mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def folder_server(browser, vectors_folder):
+    """A server of its own whose EXPLORER_VECTORS_DIR is the folder above."""
+    with start_server(name="server-vectors-folder", env={VECTORS_DIR_VARIABLE: str(vectors_folder)},
+                      **app_location()) as running:
+        yield running
+
+
+@pytest.fixture
+def folder_app(browser, folder_server):
+    context = browser.new_context(viewport=VIEWPORT)
+    yield AppPage(context.new_page(), folder_server.base_url)
+    context.close()
+
+
+def folder_files(app: AppPage) -> list[str]:
+    box = app.widget("vectors_file")
+    box.locator("input").click()
+    options = app.page.get_by_role("option").all_inner_texts()
+    app.page.keyboard.press("Escape")
+    return [option.strip() for option in options]
+
+
+def test_the_folder_lists_only_its_own_files(folder_app: AppPage):
+    app = folder_app
+    app.open("vectors")
+    choose(app, "vectors_source", "A file from the vectors folder")
+    assert sorted(folder_files(app)) == ["broken.txt", "swap.txt", "tiny.txt"]
+    app.assert_no_exception()
+    app.screenshot("bad-input-vectors-folder")
+
+
+def test_a_malformed_file_in_the_folder_is_refused_with_its_line(folder_app: AppPage):
+    app = folder_app
+    app.open("vectors")
+    choose(app, "vectors_source", "A file from the vectors folder")
+    choose(app, "vectors_on_error", REFUSE)
+    app.widget("vectors_file").locator("input").click()
+    with app.rerun_after():
+        app.page.get_by_role("option", name="broken.txt").click()
+    with app.rerun_after(timeout=120):
+        app.widget("vectors_load").locator("button").click()
+    message = "line 3 gives 'man' the wrong number of values (every vector here has 3)."
+    app.wait_for_text(message[:30])
+    assert any(message in e and "The vectors in use are unchanged." in e for e in app.errors())
+    assert "Vectors in use: GloVe 6B 50d (shipped)" in app.text()
+    app.assert_no_exception()
+
+
+def test_a_chosen_file_that_becomes_a_link_outside_the_folder_is_not_read(folder_app: AppPage,
+                                                                          vectors_folder):
+    app = folder_app
+    app.open("vectors")
+    choose(app, "vectors_source", "A file from the vectors folder")
+    app.widget("vectors_file").locator("input").click()
+    with app.rerun_after():
+        app.page.get_by_role("option", name="swap.txt").click()
+    with app.rerun_after(timeout=120):
+        app.widget("vectors_load").locator("button").click()
+    app.wait_for_text("The GloVe pages now use swap.txt.")
+    # Behind the app's back, the chosen file becomes a link to a file outside the folder.
+    swapped = vectors_folder / "swap.txt"
+    swapped.unlink()
+    swapped.symlink_to(vectors_folder.parent / "outside.txt")
+    app.navigate("word-map")
+    message = ("this one is a link to a place outside it. Received: name='swap.txt' "
+               "Using GloVe 6B 50d instead.")
+    app.wait_for_text("this one is a link to a place outside it")
+    assert message in app.text(), app.text()[:1500]
+    assert "Vectors in use: GloVe 6B 50d (shipped), 400,000 words" in app.text()
+    type_word(app, "word_map_word", "secret")
+    app.wait_for_text("Cosine similarity to secret over all 400,000 words")  # GloVe's "secret"
     app.assert_no_exception()
