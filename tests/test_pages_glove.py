@@ -143,6 +143,9 @@ def test_free_lists_of_positive_and_negative_words(analogy_page):
     at.text_input(key="analogy_negative").set_value("").run()
     assert answers(at)[:3] == ["snake", "ape", "toad"]
     assert not figure(at, "analogy_picture")["layout"].get("annotations")
+    at.number_input(key="analogy_picture_neighbours").set_value(0).run()
+    assert not at.exception and answers(at)[0] == "snake"
+    assert "a PCA needs at least 4 words, and the query with its answer has 2" in texts(at.info)
 
 
 # --- Neighbours & word maps ----------------------------------------------------------------
@@ -208,6 +211,7 @@ def test_neighbourhood_in_tsne_and_3d(map_page):
     assert not at.exception and not at.warning
     words = map_words(at)
     assert len(words) == 31 and words[0].startswith("<b>frog</b>")
+    assert figure(at, "word_map_plot")["data"][-1]["text"] == ["frog"]  # the centre is marked
     at.radio(key="word_map_method").set_value("pca")
     at.radio(key="word_map_dims").set_value(3).run()
     assert figure(at, "word_map_plot")["data"][0]["type"] == "scatter3d"

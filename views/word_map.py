@@ -185,6 +185,8 @@ st.text_input("Find a word on the map", key="word_map_search", persist_state="se
 search = s.word_map_search.strip()
 on_map = {w.lower(): w for w in frame["word"]}
 highlight = on_map.get(search.lower()) if search else None
+if not search and s.word_map_source == "neighbourhood":
+    highlight = words[0]  # the word whose neighbourhood this is
 if search and highlight is None:
     row = vectors.find(search)
     where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
