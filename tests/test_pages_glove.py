@@ -264,3 +264,38 @@ def test_word_map_of_thousands_of_points_uses_webgl_and_keeps_the_highlight_on_t
     assert len(crowd.x) == 3000 and not any(crowd.text)
     assert list(labelled.text) == [f"w{i}" for i in range(300)]
     assert list(marked.text) == ["w2999"]
+
+
+# --- the session's own vectors ---------------------------------------------------------------------
+
+
+def use_own_vectors(at, seed: int, *, name: str = "mine.txt", rows: int = 50):
+    """Give the session an 'uploaded' file of `rows` random 5-D vectors named w0, w1, ..."""
+    import numpy as np
+
+    from explorer.vectors import Vectors
+    from ui import vectors_choice
+
+    matrix = np.random.default_rng(seed).normal(size=(rows, 5))
+    vectors = Vectors.from_arrays([f"w{i}" for i in range(rows)], matrix, name=name)
+    at.session_state[vectors_choice.UPLOADED_KEY] = vectors
+    at.session_state[vectors_choice.CHOICE_KEY] = vectors_choice.Choice("upload", name)
+    return vectors
+
+
+def test_pages_use_the_sessions_own_vectors_and_never_mix_up_two_files_of_one_name(map_page):
+    from explorer.analogy import neighbours
+
+    at = map_page
+    at.radio(key="word_map_source").set_value("frequent").run()
+    for seed in (1, 2):  # same name, same size, other numbers: the cached answers must differ
+        vectors = use_own_vectors(at, seed)
+        at.text_input(key="word_map_word").set_value("w1").run()
+        assert not at.exception
+        expected = [w for w, _ in neighbours(vectors, "w1", topn=10)]
+        assert at.dataframe[0].value["word"].tolist() == expected
+        # The 1,000 words asked for before become the 50 this file has.
+        assert at.number_input(key="word_map_top_n").value == 50
+        assert len(map_words(at)) == 50
+    visit(at, ANALOGY)
+    assert "'king' is not in the vocabulary (50 words)" in texts(at.warning)

@@ -118,11 +118,11 @@ else:
 c1, c2, c3 = st.columns(3)
 c1.radio("Method", METHODS, format_func=METHOD_NAMES.get, key="analogy_method",
          persist_state="session", horizontal=True)
-c2.number_input("Answers (top k)", min_value=1, max_value=MAX_TOPN, step=1, key="analogy_topn",
-                persist_state="session")
-c3.number_input("Neighbours of each word in the picture", min_value=0,
-                max_value=MAX_PICTURE_NEIGHBOURS, step=1, key="analogy_picture_neighbours",
-                persist_state="session")
+c2.number_input(f"Answers (top k, 1 to {MAX_TOPN})", min_value=1, max_value=MAX_TOPN, step=1,
+                key="analogy_topn", persist_state="session")
+c3.number_input(f"Neighbours of each word in the picture (0 to {MAX_PICTURE_NEIGHBOURS})",
+                min_value=0, max_value=MAX_PICTURE_NEIGHBOURS, step=1,
+                key="analogy_picture_neighbours", persist_state="session")
 
 if problem:
     st.info(problem)

@@ -89,8 +89,8 @@ def show_unknown(error: KeyError) -> None:
 st.subheader("Nearest neighbours", divider="gray")
 c1, c2 = st.columns([3, 1])
 c1.text_input("Word", key="word_map_word", persist_state="session")
-c2.number_input("How many (top k)", min_value=1, max_value=MAX_TOPN, step=1, key="word_map_topn",
-                persist_state="session")
+c2.number_input(f"How many (top k, 1 to {MAX_TOPN})", min_value=1, max_value=MAX_TOPN, step=1,
+                key="word_map_topn", persist_state="session")
 word = s.word_map_word.strip()
 if not word:
     st.info("Type a word to see its nearest neighbours, for example frog.")
@@ -132,7 +132,7 @@ def chosen_words() -> list[str] | None:
     if s.word_map_source == "neighbourhood":
         c1, c2 = st.columns([3, 1])
         c1.text_input("Word", key="word_map_centre", persist_state="session")
-        c2.number_input("Neighbours", min_value=3, max_value=MAX_TOPN, step=1,
+        c2.number_input(f"Neighbours (3 to {MAX_TOPN})", min_value=3, max_value=MAX_TOPN, step=1,
                         key="word_map_centre_n", persist_state="session")
         centre = s.word_map_centre.strip()
         if not centre:
@@ -146,9 +146,14 @@ def chosen_words() -> list[str] | None:
             return None
         return [vectors.words[vectors.row(centre)]] + [w for w, _ in near]
     top = min(MAX_FREQUENT, len(vectors))
-    st.number_input(f"How many words (the first in {vectors.name}, most frequent first)",
-                    min_value=4, max_value=top, step=100, key="word_map_top_n",
-                    persist_state="session")
+    if top < MIN_POINTS:
+        st.info(f"{vectors.name} holds only {len(vectors)} words: too few for a map.")
+        return None
+    # A smaller file than the last one: bring the number inside what the widget can show.
+    s.word_map_top_n = min(int(s.word_map_top_n), top)
+    st.number_input(f"How many words (4 to {top:,}; the first in {vectors.name}, most "
+                    "frequent first)", min_value=4, max_value=top, step=100,
+                    key="word_map_top_n", persist_state="session")
     return vectors.words[:int(s.word_map_top_n)]
 
 
