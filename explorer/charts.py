@@ -334,6 +334,9 @@ def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None 
         fig.add_annotation(**_arrow(c, (c[0] + b[0] - a[0], c[1] + b[1] - a[1]),
                                     colour=ARROW_COLOUR, dash=True))
     ranges = _axis_ranges(frame, ["x", "y"])
+    # Room for a label beside a point at the edge (labels move sideways to clear arrows).
+    low, high = ranges["x"]
+    ranges["x"] = [low - 0.12 * (high - low), high + 0.12 * (high - low)]
     fig.update_xaxes(range=ranges["x"], zeroline=False, title="PCA 1")
     # One unit the same length on both axes, or parallel arrows would not look parallel.
     fig.update_yaxes(range=ranges["y"], zeroline=False, title="PCA 2", scaleanchor="x",
