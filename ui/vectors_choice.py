@@ -12,9 +12,12 @@ Pages call `current_vectors()` and show `vectors_badge()`; the Vectors page chan
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
 import threading
 import time
 
+import numpy as np
 import streamlit as st
 
 from explorer.errors import InputError
@@ -168,3 +171,30 @@ def vectors_badge(*, link: bool = True) -> Vectors:
     else:
         st.caption(text)
     return vectors
+
+
+# --- small helpers the GloVe pages share ------------------------------------------------------
+
+def words_in(text: str) -> list[str]:
+    """The words typed in a box: separated by commas or spaces."""
+    return [w for w in re.split(r"[,\s]+", text) if w]
+
+
+def md(text: str) -> str:
+    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
+
+
+def vectors_key(vectors) -> tuple:
+    """What tells these vectors apart in st.cache_data keys, cheaply.
+
+    Hashing all 400,000 rows on every run would cost more than most answers. While vectors
+    are held (shared by the server, or an upload in its session) their object is one object;
+    with its name, size and a hash of every 512th of the rows, two files or two uploads of
+    the same name never share cached answers.
+    """
+    step = max(1, len(vectors) // 512)
+    sample = (np.ascontiguousarray(vectors.raw[::step]).tobytes()
+              + "\n".join(vectors.words[::step]).encode())
+    return (id(vectors), vectors.name, len(vectors), vectors.dim,
+            hashlib.blake2b(sample, digest_size=16).hexdigest())

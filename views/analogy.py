@@ -1,9 +1,6 @@
 """Analogy: man is to king as woman is to ? Vector arithmetic on GloVe, and the parallelogram it draws."""
 
-import hashlib
-import re
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +9,7 @@ from explorer.charts import analogy_parallelogram
 from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
 from ui import state
-from ui.vectors_choice import vectors_badge
+from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
 MODES = {"abc": "a is to b as c is to ?", "free": "Words to add and to subtract"}
@@ -34,31 +31,6 @@ st.caption(
     "(Levy and Goldberg) multiplies the similarities instead, so one large term cannot "
     "outweigh the others."
 )
-def words_in(text: str) -> list[str]:
-    """The words typed in a box: separated by commas or spaces."""
-    return [w for w in re.split(r"[,\s]+", text) if w]
-
-
-def md(text: str) -> str:
-    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
-
-
-def vectors_key(vectors) -> tuple:
-    """What tells these vectors apart in st.cache_data keys, cheaply.
-
-    Hashing all 400,000 rows on every run would cost more than most answers. While vectors
-    are held (shared by the server, or an upload in its session) their object is one object;
-    with its name, size and a hash of every 512th of the rows, two files or two uploads of
-    the same name never share cached answers.
-    """
-    step = max(1, len(vectors) // 512)
-    sample = (np.ascontiguousarray(vectors.raw[::step]).tobytes()
-              + "\n".join(vectors.words[::step]).encode())
-    return (id(vectors), vectors.name, len(vectors), vectors.dim,
-            hashlib.blake2b(sample, digest_size=16).hexdigest())
-
-
 def use_suggestion(key: str, wrong: str, right: str) -> None:
     """Put `right` in place of `wrong` in the box `key` (runs before the page redraws it)."""
     s[key] = ", ".join(right if w.lower() == wrong.lower() else w for w in words_in(s[key]))

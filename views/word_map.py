@@ -1,10 +1,7 @@
 """Neighbours & word maps: which words GloVe puts close together, and a map of a whole word set."""
 
-import hashlib
 import html
-import re
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +10,7 @@ from explorer.charts import MAP_LABELS, word_map
 from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
 from ui import state
-from ui.vectors_choice import vectors_badge
+from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
 SOURCES = {"typed": "Words I type", "neighbourhood": "A word and its neighbours",
@@ -38,31 +35,6 @@ st.caption(
     "GloVe learnt its vectors from which words appear near which in six billion words of "
     "text, so neighbours are words used alike: frog sits near toad and lizard."
 )
-def words_in(text: str) -> list[str]:
-    """The words typed in a box: separated by commas or spaces."""
-    return [w for w in re.split(r"[,\s]+", text) if w]
-
-
-def md(text: str) -> str:
-    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
-
-
-def vectors_key(vectors) -> tuple:
-    """What tells these vectors apart in st.cache_data keys, cheaply.
-
-    Hashing all 400,000 rows on every run would cost more than most answers. While vectors
-    are held (shared by the server, or an upload in its session) their object is one object;
-    with its name, size and a hash of every 512th of the rows, two files or two uploads of
-    the same name never share cached answers.
-    """
-    step = max(1, len(vectors) // 512)
-    sample = (np.ascontiguousarray(vectors.raw[::step]).tobytes()
-              + "\n".join(vectors.words[::step]).encode())
-    return (id(vectors), vectors.name, len(vectors), vectors.dim,
-            hashlib.blake2b(sample, digest_size=16).hexdigest())
-
-
 vectors = vectors_badge()
 vkey = vectors_key(vectors)
 
