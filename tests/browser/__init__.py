@@ -225,9 +225,11 @@ class AppPage:
         # falls back to an ordinary download, which Playwright catches.
         self.page.evaluate("() => { delete window.showSaveFilePicker; }")
         grid.scroll_into_view_if_needed()
-        grid.hover()
+        # The toolbar is drawn over the heading above the table and comes to the front only
+        # while the mouse is on the table, so a pointer click can land on the heading instead
+        # on a busy machine; the click event goes to the button itself.
         with self.page.expect_download(timeout=1000 * timeout) as info:
-            grid.get_by_role("button", name="Download as CSV").click()
+            grid.get_by_role("button", name="Download as CSV").dispatch_event("click")
         text = Path(info.value.path()).read_text(encoding="utf-8-sig")
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         return table.rename(columns={table.columns[0]: "index"} if table.columns[0].startswith("Unnamed") else {})

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from explorer.vectors import VECTORS_DIR_VARIABLE
-from tests.browser import AppPage
+from tests.browser import AppPage, key_class
 from tests.browser.conftest import VIEWPORT, app_location, start_server
 
 pytestmark = pytest.mark.browser
@@ -45,15 +45,26 @@ def upload(app: AppPage, name: str, data: bytes | Path) -> None:
             field.set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
 
 
-def add_review(app: AppPage, text: str) -> None:
-    """Type a review into the Add form (class: the first class name) and press Add."""
-    app.widget("reviews_new_text").locator("input").fill(text)
+def add_review(app: AppPage, text: str, *, click: bool = False) -> None:
+    """Type a review into the Add form (class: the first class name) and submit it with Enter,
+    or with a click on Add. (Enter is the default: on a busy machine the click sometimes landed
+    while the table above was still growing over the button.)"""
+    field = app.widget("reviews_new_text").locator("input")
+    field.fill(text)
     with app.rerun_after():
-        app.button("Add").click()
+        if click:
+            app.button("Add").click()
+        else:
+            field.press("Enter")
 
 
 def reviews_table(app: AppPage) -> pd.DataFrame:
     return app.read_table(app.page.locator(EDITOR))
+
+
+RESTAURANT_TEXTS = ["Never coming back!", "horrible service", "rude waitress", "cold food",
+                    "horrible food!", "awesome", "awesome services!", "rocks", "poor work",
+                    "couldn't have done better"]
 
 
 def start_with_my_table(app: AppPage) -> pd.DataFrame:
@@ -61,9 +72,9 @@ def start_with_my_table(app: AppPage) -> pd.DataFrame:
     app.open("")
     add_review(app, MY_REVIEW)
     app.wait_for_text("11 reviews: 6 negative, 5 positive.")
-    table = reviews_table(app)
-    assert table["text"].tolist()[-1] == MY_REVIEW
-    return table
+    return pd.DataFrame({
+        "index": [str(row) for row in range(1, 12)], "text": RESTAURANT_TEXTS + [MY_REVIEW],
+        "class": ["negative"] * 5 + ["positive"] * 5 + ["negative"]})
 
 
 def load_good_file(app: AppPage) -> None:
@@ -221,11 +232,11 @@ def test_an_empty_row_added_to_the_table_is_named(app: AppPage):
 
 def test_the_add_form_refuses_an_empty_review_and_keeps_the_table(app: AppPage):
     app.open("")
-    add_review(app, "   ")
+    add_review(app, "   ", click=True)
     app.wait_for_text("Type a review before pressing Add.")
     assert "10 reviews: 5 negative, 5 positive." in app.text()
     assert len(reviews_table(app)) == 10
-    add_review(app, "lovely terrace")
+    add_review(app, "lovely terrace", click=True)
     app.wait_for_text("11 reviews: 6 negative, 5 positive.")
     app.assert_no_exception()
 
@@ -339,45 +350,45 @@ def test_reviews_in_many_scripts_load_encode_and_train(app: AppPage):
 # --- numbers out of range: the widget refuses them, the page goes on with the last good value ------
 
 NUMBER_CASES = [
-    # page, key, typed, allowed range, what shows the value in use, a good value, what it shows
-    ("encode", "encode_vocab_size", "1", (2, 100000), "(50 × 8;", "60", "(60 × 8;"),
-    ("encode", "encode_vocab_size", "100001", (2, 100000), "(50 × 8;", "60", "(60 × 8;"),
-    ("encode", "encode_max_length", "0", (1, 1000), "10 reviews × 4 ids", "6", "10 reviews × 6 ids"),
-    ("encode", "encode_max_length", "1001", (1, 1000), "10 reviews × 4 ids", "6",
+    # page, key, typed values, allowed range, what shows the value in use, a good value, and
+    # what shows it once it is used
+    ("encode", "encode_vocab_size", ("1", "100001"), (2, 100000), "(50 × 8;", "60", "(60 × 8;"),
+    ("encode", "encode_max_length", ("0", "1001"), (1, 1000), "10 reviews × 4 ids", "6",
      "10 reviews × 6 ids"),
-    ("train", "train_output_dim", "0", (1, 1024), "50 × 8 = 400 weights", "16",
+    ("train", "train_output_dim", ("0", "1025"), (1, 1024), "50 × 8 = 400 weights", "16",
      "50 × 16 = 800 weights"),
-    ("train", "train_output_dim", "1025", (1, 1024), "50 × 8 = 400 weights", "16",
-     "50 × 16 = 800 weights"),
-    ("train", "train_epochs", "0", (1, 2000), None, "3", "Epochs run"),
-    ("train", "train_epochs", "2001", (1, 2000), None, "3", "Epochs run"),
-    ("analogy", "analogy_topn", "0", (1, 100), QUEEN, "3", QUEEN),
-    ("analogy", "analogy_topn", "101", (1, 100), QUEEN, "3", QUEEN),
+    ("train", "train_epochs", ("0", "2001"), (1, 2000), None, "3", "Epochs run"),
+    ("analogy", "analogy_topn", ("0", "101"), (1, 100), QUEEN, "3", QUEEN),
 ]
 
 
-def type_number(app: AppPage, key: str, value: str) -> None:
+def type_number(app: AppPage, key: str, value: str, *, refused: bool = False) -> None:
     field = app.widget(key).locator("input")
     field.fill(value)
+    if refused:  # nothing reaches the server, so no rerun to wait for
+        field.press("Enter")
+        app.page.locator(f".{key_class(key)} input[aria-invalid='true']").wait_for(timeout=10_000)
+        return
     with app.rerun_after():
         field.press("Enter")
 
 
 @pytest.mark.parametrize(("path", "key", "typed", "limits", "in_use", "good", "good_shows"),
-                         NUMBER_CASES, ids=[f"{case[1]}={case[2]}" for case in NUMBER_CASES])
+                         NUMBER_CASES, ids=[f"{case[1]}={'|'.join(case[2])}" for case in NUMBER_CASES])
 def test_an_out_of_range_number_is_refused_by_its_widget(app: AppPage, path, key, typed, limits,
                                                          in_use, good, good_shows):
     app.open(path)
-    type_number(app, key, typed)
     widget = app.widget(key)
     field = widget.locator("input")
-    assert field.get_attribute("aria-invalid") == "true", f"{key}={typed} was not marked invalid"
-    assert (f"Number is outside the allowed range. Please enter a value between {limits[0]} "
-            f"and {limits[1]}.") in widget.inner_text()
-    if in_use:
-        assert in_use in app.text(), f"The page stopped using the last good {key}."
-    app.assert_no_exception()
-    app.screenshot(f"bad-input-number-{key}-{typed}")
+    for value in typed:
+        type_number(app, key, value, refused=True)
+        assert field.get_attribute("aria-invalid") == "true", f"{key}={value} was not refused"
+        assert (f"Number is outside the allowed range. Please enter a value between {limits[0]} "
+                f"and {limits[1]}.") in widget.inner_text()
+        if in_use:
+            assert in_use in app.text(), f"The page stopped using the last good {key}."
+        app.assert_no_exception()
+        app.screenshot(f"bad-input-number-{key}-{value}")
     type_number(app, key, good)
     assert field.get_attribute("aria-invalid") != "true"
     if key == "train_epochs":
@@ -385,6 +396,9 @@ def test_an_out_of_range_number_is_refused_by_its_widget(app: AppPage, path, key
             app.widget("train_start").locator("button").click()
         app.wait_for_text("Final accuracy", timeout=300)
         assert app.metrics()["Epochs run"] == f"{good} / {good}"
+    if key == "analogy_topn":
+        answers = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+        assert answers["word"].tolist() == ["queen", "throne", "prince"]
     app.wait_for_text(good_shows)
     app.assert_no_exception()
 
@@ -492,8 +506,12 @@ MALFORMED_UPLOADS = [
 
 
 def choose(app: AppPage, key: str, option: str) -> None:
+    """Pick a radio option by its label (nothing happens if it is already picked)."""
+    label = app.widget(key).locator("label").filter(has_text=option)
+    if label.locator("input:checked").count():
+        return
     with app.rerun_after():
-        app.widget(key).get_by_text(option, exact=True).click()
+        label.click()
 
 
 def upload_vectors(app: AppPage, name: str, data: bytes) -> None:
@@ -522,13 +540,22 @@ def test_a_malformed_vectors_file_is_refused_or_its_bad_lines_counted(app: AppPa
         skipped = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
         assert skipped.to_dict("records") == [
             {"reason": "wrong number of values", "lines": "1", "first line numbers": "2"}]
-    # The page goes on: a good file loads, and the Analogy page answers with it.
+    # The page goes on: a good file loads (test_an_uploaded_file_answers_analogies uses one).
     upload_vectors(app, "tiny.txt", TINY_VECTORS)
     app.wait_for_text("The GloVe pages now use tiny.txt.")
     assert app.metrics()["Words"] == "5"
+    app.assert_no_exception()
+
+
+def test_an_uploaded_vectors_file_answers_analogies(app: AppPage):
+    app.open("vectors")
+    choose(app, "vectors_source", "Upload a file")
+    upload_vectors(app, "tiny.txt", TINY_VECTORS)
+    app.wait_for_text("The GloVe pages now use tiny.txt.")
     app.navigate("analogy")
     app.wait_for_text(QUEEN)
     assert "Vectors in use: tiny.txt (uploaded), 5 words × 3 dimensions" in app.text()
+    app.assert_no_exception()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,329 @@
+"""A workshop room on one server: many browser sessions at once, each with its own work.
+
+Eight sessions each add a review with a word no other session has and press Train at the same
+moment; all of them finish, each shows only its own words, a ninth visitor's first page still
+comes up quickly, and the server's memory stays bounded. The shipped GloVe vectors are loaded
+once per server process, however many sessions use them.
+
+Each test starts a server of its own, so that memory is measured from a known start and nothing
+the other browser tests did is counted. The eight-session test takes minutes on two cores: it
+runs with `make loadtest`; the GloVe test takes about a minute and runs in every `make test`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import psutil
+import pytest
+
+from tests.browser import CONNECTED, AppPage
+from tests.browser.conftest import VIEWPORT, app_location, start_server
+
+pytestmark = pytest.mark.browser
+
+# One made-up word per session, so that any word seen in another session's page is a leak.
+SESSION_WORDS = ["zebra", "quokka", "narwhal", "axolotl", "pangolin", "okapi", "wombat", "tapir"]
+MEMORY_LIMIT_BYTES = 1.5 * 1024**3
+NINTH_FIRST_PAGE_SECONDS = 5.0
+TRAINING_TIMEOUT = 900.0  # eight trainings share two cores with eight live charts
+GLOVE_MATRIX_BYTES = 400_000 * 50 * 4
+
+
+@dataclass
+class MemorySampler:
+    """Resident memory of a process and its children, sampled in a background thread."""
+
+    pid: int
+    every: float = 0.2
+    samples: list[tuple[float, int]] = field(default_factory=list)
+
+    def rss(self) -> int:
+        root = psutil.Process(self.pid)
+        total = 0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    @contextmanager
+    def running(self):
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                self.samples.append((time.monotonic(), self.rss()))
+                stop.wait(self.every)
+
+        thread = threading.Thread(target=sample, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join()
+
+    @property
+    def peak(self) -> int:
+        return max(rss for _, rss in self.samples)
+
+
+@pytest.fixture(scope="module")
+def room_server(browser):
+    with start_server(name="server-load", **app_location()) as running:
+        yield running
+
+
+@pytest.fixture
+def sessions(browser, room_server):
+    """Factory for sessions on the load test's own server, each in its own browser context."""
+    contexts = []
+
+    def make() -> AppPage:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        return AppPage(context.new_page(), room_server.base_url, timeout=TRAINING_TIMEOUT)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def mb(n_bytes: float) -> str:
+    return f"{n_bytes / 1024**2:.0f} MB"
+
+
+def add_review(app: AppPage, text: str) -> None:
+    """Type a review into the Add form and submit it with Enter."""
+    field = app.widget("reviews_new_text").locator("input")
+    field.fill(text)
+    with app.rerun_after():
+        field.press("Enter")
+
+
+def words_on(app: AppPage) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", app.text().lower()))
+
+
+def leaked(app: AppPage, own: str) -> set[str]:
+    return (words_on(app) & set(SESSION_WORDS)) - {own}
+
+
+# Each tab notes, with the time, every text its progress bar shows; the test reads them at the
+# end. Reading the page from the test while it draws a chart each epoch slows the browser down.
+_RECORD_PROGRESS_JS = """() => {
+  window.__progress = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector('[data-testid="stProgress"]');
+    const text = bar ? bar.textContent.trim() : '';
+    const seen = window.__progress;
+    if (text && (!seen.length || seen[seen.length - 1][1] !== text)) seen.push([Date.now(), text]);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def first_page(app: AppPage) -> tuple[float, str]:
+    """Open the app's first page; return the seconds until it is drawn, and where they went."""
+    started = time.perf_counter()
+    app.page.goto(app.base_url + "/", wait_until="domcontentloaded")
+    loaded = time.perf_counter() - started
+    app.page.wait_for_selector(CONNECTED, state="attached", timeout=1000 * app.timeout)
+    connected = time.perf_counter() - started
+    app.wait()
+    seconds = time.perf_counter() - started
+    return seconds, (f"HTML at {loaded:.1f} s, websocket connected at {connected:.1f} s, "
+                     f"page drawn at {seconds:.1f} s")
+
+
+def plain_get_seconds(url: str) -> float:
+    """Seconds for the server to answer a plain HTTP GET, with no browser involved."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
+def epoch_times(app: AppPage) -> dict[int, float]:
+    """Epoch number → when the tab showed it (seconds, browser clock)."""
+    found = {}
+    for stamp, text in app.page.evaluate("() => window.__progress"):
+        match = re.search(r"epoch (\d+) / ", text)
+        if match:
+            found.setdefault(int(match.group(1)), stamp / 1000)
+    return found
+
+
+@pytest.mark.load
+def test_eight_sessions_train_at_once_each_with_its_own_reviews(sessions, room_server):
+    sampler = MemorySampler(room_server.pid)
+    started = time.perf_counter()
+    with sampler.running():
+        apps = []
+        for word in SESSION_WORDS:
+            app = sessions()
+            app.open("")
+            add_review(app, f"{word} {word}")
+            app.wait_for_text("11 reviews: 6 negative, 5 positive.")
+            app.navigate("train")
+            app.page.evaluate(_RECORD_PROGRESS_JS)
+            apps.append(app)
+        prepared = time.perf_counter()
+        # The same first page with the eight sessions open but idle: what the machine gives now.
+        idle_seconds, idle_steps = first_page(sessions())
+
+        # Everyone presses Train within a moment of each other.
+        for app in apps:
+            app._run_count()  # install the run counter, as rerun_after does
+            app.widget("train_start").locator("button").click()
+        clicked = time.perf_counter()
+
+        # A latecomer opens the app while the room trains.
+        http_seconds = plain_get_seconds(room_server.base_url + "/")
+        ninth = sessions()
+        ninth_seconds, ninth_steps = first_page(ninth)
+        ninth.screenshot("load-ninth-session")
+        ninth.assert_no_exception()
+        ninth_words = words_on(ninth)
+        still_training = sum(app.script_state() != "notRunning" for app in apps)
+
+        results = []
+        for app in apps:
+            app.wait_for_text("Final accuracy", timeout=TRAINING_TIMEOUT)
+            results.append(app.metrics())
+        finished = time.perf_counter()
+
+    for index, (app, word) in enumerate(zip(apps, SESSION_WORDS)):
+        app.assert_no_exception()
+        assert results[index]["Epochs run"] == "100 / 100", (word, results[index])
+        assert re.fullmatch(r"\d+\.\d\d%", results[index]["Final accuracy"]), results[index]
+        epochs = sorted(epoch_times(app))
+        # A busy browser draws several updates at once, so some epochs go unseen, even the last.
+        assert epochs and epochs[0] <= 10 and len(epochs) >= 5, (word, epochs)
+    apps[0].screenshot("load-session-0-train")
+
+    # They trained together: every session had begun before any had ended.
+    firsts = [min(epoch_times(app).values()) for app in apps]
+    lasts = [max(epoch_times(app).values()) for app in apps]
+    assert max(firsts) < min(lasts), (
+        "The trainings ran one after another instead of at the same time: "
+        f"first epochs at {[round(t - min(firsts), 1) for t in firsts]} s, last epochs at "
+        f"{[round(t - min(firsts), 1) for t in lasts]} s.")
+    assert still_training >= 1, "Training was over before the ninth session opened."
+
+    # Each session sees its own word on every page, and never another session's.
+    for app, word in zip(apps, SESSION_WORDS):
+        assert leaked(app, word) == set(), (word, leaked(app, word))
+        app.navigate("weights")
+        app.assert_no_exception()
+        weights = app.read_table(app.page.locator('[data-testid="stDataFrame"]').first)
+        named = set(re.findall(r"[^\W\d_]+", " ".join(weights["words"]).lower()))
+        assert word in named, f"Session {word!r} lost its own word: {sorted(named)}"
+        assert not named & (set(SESSION_WORDS) - {word}), (word, named & set(SESSION_WORDS))
+        app.navigate("encode")
+        ids = app.read_table(app.page.locator('[data-testid="stDataFrame"]').nth(2))
+        named = set(re.findall(r"[^\W\d_]+", " ".join(ids["words"]).lower()))
+        assert word in named and not named & (set(SESSION_WORDS) - {word}), (word, named)
+        app.navigate("")
+        table = app.read_table(app.page.locator('[class*="st-key-reviews_editor_"]'))
+        assert table["text"].tolist()[-1] == f"{word} {word}"
+        assert len(table) == 11
+    apps[-1].screenshot("load-session-7-reviews")
+
+    # Training alone gives the same numbers as training beside seven others: nothing was shared.
+    alone = apps[0]
+    alone.navigate("train")
+    with alone.rerun_after(timeout=TRAINING_TIMEOUT):
+        alone.widget("train_start").locator("button").click()
+    alone.wait_for_text("Runs side by side", timeout=TRAINING_TIMEOUT)
+    again = alone.metrics()
+    assert (again["Final loss"], again["Final accuracy"]) == (
+        results[0]["Final loss"], results[0]["Final accuracy"])
+
+    print(f"\nload: 8 sessions prepared in {prepared - started:.1f} s, clicks took "
+          f"{clicked - prepared:.1f} s, all trained {finished - clicked:.1f} s after the clicks; "
+          f"ninth first page {ninth_seconds:.1f} s ({ninth_steps}) with {still_training} still "
+          f"training, {idle_seconds:.1f} s with all idle; the HTML to a plain GET in "
+          f"{http_seconds:.2f} s while training; "
+          f"server peak {mb(sampler.peak)}, at start {mb(sampler.samples[0][1])}.")
+    assert ninth_seconds <= NINTH_FIRST_PAGE_SECONDS, (
+        f"A ninth session's first page took {ninth_seconds:.1f} s while eight sessions trained "
+        f"(limit {NINTH_FIRST_PAGE_SECONDS:.0f} s): {ninth_steps}. With the eight idle it took "
+        f"{idle_seconds:.1f} s ({idle_steps}). A plain GET of the HTML while they trained: "
+        f"{http_seconds:.2f} s. Machine load "
+        f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
+    assert not ninth_words & set(SESSION_WORDS), ninth_words & set(SESSION_WORDS)
+    assert sampler.peak < MEMORY_LIMIT_BYTES, (
+        f"The server used up to {mb(sampler.peak)} resident (limit {mb(MEMORY_LIMIT_BYTES)}).")
+
+
+def mapped_regions(pid: int, folder) -> dict[str, int]:
+    """How many separate mappings of each file under `folder` the process holds.
+
+    Adjacent pieces of one mapping (the kernel may split a region) count once.
+    """
+    regions: dict[str, int] = {}
+    last: dict[str, tuple[int, int]] = {}  # path → (end address, end offset) of its last piece
+    for line in open(f"/proc/{pid}/maps"):
+        parts = line.split(maxsplit=5)
+        if len(parts) < 6 or not parts[5].strip().startswith(str(folder)):
+            continue
+        path = parts[5].strip()
+        start, end = (int(x, 16) for x in parts[0].split("-"))
+        offset = int(parts[2], 16)
+        if last.get(path) != (start, offset):
+            regions[path] = regions.get(path, 0) + 1
+        last[path] = (end, offset + end - start)
+    return regions
+
+
+GLOVE_SESSIONS = 10
+GLOVE_SERVER_LIMIT_BYTES = 700 * 1024**2  # issue 4: GloVe loaded and 10 sessions open
+
+
+def test_the_glove_vectors_exist_once_however_many_sessions_use_them(browser, tmp_path):
+    from explorer.vectors import CACHE_DIR_VARIABLE, cache_dir
+
+    # The vectors' fast cache in a folder of its own, so that its mappings can be told apart.
+    cache = tmp_path / "cache"
+    contexts = []
+    with start_server(name="server-glove-sessions", env={CACHE_DIR_VARIABLE: str(cache)},
+                      **app_location()) as server:
+        sampler = MemorySampler(server.pid)
+        at_start = sampler.rss()
+        after = []
+        try:
+            with sampler.running():
+                for index in range(GLOVE_SESSIONS):
+                    context = browser.new_context(viewport=VIEWPORT)
+                    contexts.append(context)
+                    app = AppPage(context.new_page(), server.base_url, timeout=120)
+                    app.open("analogy")
+                    app.wait_for_text("man : king :: woman : queen")
+                    app.assert_no_exception()
+                    after.append(sampler.rss())
+            app.screenshot("load-glove-tenth-session")
+            regions = mapped_regions(server.pid, cache)
+        finally:
+            for context in contexts:
+                context.close()
+    assert cache_dir() != cache  # the test's own folder was used by the server, not this process
+    per_session = (after[-1] - after[0]) / (GLOVE_SESSIONS - 1)
+    print(f"\nglove: server {mb(at_start)} at start, {mb(after[0])} with one session on the "
+          f"Analogy page, {mb(after[-1])} with {GLOVE_SESSIONS} ({mb(per_session)} per extra "
+          f"session); peak {mb(sampler.peak)}; mapped files {regions}.")
+    assert regions, f"The server maps no file of the vectors cache {cache}."
+    assert all(count == 1 for count in regions.values()), (
+        f"A vectors file is mapped more than once: {regions}")
+    assert per_session < GLOVE_MATRIX_BYTES / 4, (
+        f"Each extra session on the Analogy page added {mb(per_session)} to the server "
+        f"(one copy of the GloVe matrix is {mb(GLOVE_MATRIX_BYTES)}): {[mb(r) for r in after]}.")
+    assert sampler.peak < GLOVE_SERVER_LIMIT_BYTES, (
+        f"The server used up to {mb(sampler.peak)} with GloVe loaded and {GLOVE_SESSIONS} "
+        f"sessions open (limit {mb(GLOVE_SERVER_LIMIT_BYTES)}).")
