@@ -121,6 +121,24 @@ def test_same_seed_same_coordinates(method):
     pd.testing.assert_frame_equal(first, second, check_exact=True)
 
 
+def test_tsne_coordinates_do_not_depend_on_the_thread_count(monkeypatch):
+    import explorer.projection as projection
+
+    matrix = _blobs()
+    monkeypatch.setattr(projection, "_THREADS_FROM", 0)
+    monkeypatch.setattr(projection, "_TSNE_JOBS", 1)
+    one = project(matrix, method="tsne")
+    monkeypatch.setattr(projection, "_TSNE_JOBS", 2)
+    pd.testing.assert_frame_equal(one, project(matrix, method="tsne"), check_exact=True)
+
+
+def test_tsne_layout_does_not_depend_on_the_seed():
+    # It starts from PCA and uses exact neighbours: nothing random is left.
+    matrix = _blobs()
+    pd.testing.assert_frame_equal(project(matrix, method="tsne", random_state=0),
+                                  project(matrix, method="tsne", random_state=9))
+
+
 _CHILD = """
 import json, sys
 import numpy as np
