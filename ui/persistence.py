@@ -142,9 +142,7 @@ def open_workspace(content) -> str:
         s.pop("run", None)
         s.runs = []
     else:
-        s.run = run
-        s.runs = [{"label": run.label, "history": run.history, "final": run.final,
-                   "epochs": run.epochs_run, "stopped": run.stopped}]
+        state.keep_run(run, only=True)
     model = ("a trained model (" + (run.label or "no name") + f", {run.epochs_run} epochs)"
              if run is not None else "no trained model")
     return " ".join([f"{len(workspace.reviews)} reviews, their class names and settings, and "

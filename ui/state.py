@@ -22,3 +22,18 @@ def bump(name: str) -> int:
     """Increase a counter used in a widget key, to make Streamlit draw that widget afresh."""
     st.session_state[name] = st.session_state.get(name, 0) + 1
     return st.session_state[name]
+
+
+MAX_RUNS_KEPT = 10  # runs compared on the Train page; older ones are dropped
+
+
+def keep_run(result, *, only: bool = False) -> None:
+    """Make `result` (a TrainResult) the session's model and add it to the runs to compare.
+
+    `only=True` starts the comparison afresh, as when a workspace file replaces the session.
+    """
+    runs = [] if only else st.session_state.get("runs", [])
+    runs.append({"label": result.label, "history": result.history, "final": result.final,
+                 "epochs": result.epochs_run, "stopped": result.stopped})
+    st.session_state.run = result
+    st.session_state.runs = runs[-MAX_RUNS_KEPT:]

@@ -22,7 +22,6 @@ STARTS = {
     "glove_frozen": "GloVe 6B 50d, frozen",
     "glove_tuned": "GloVe 6B 50d, fine-tuned",
 }
-MAX_RUNS_KEPT = 10
 state.remember(TRAIN_DEFAULTS)
 s = st.session_state
 
@@ -34,15 +33,6 @@ st.caption(
 )
 
 
-def remember_run(result) -> None:
-    """Make `result` the session's current model and add it to the runs to compare."""
-    s.run = result
-    runs = s.setdefault("runs", [])
-    runs.append({"label": result.label, "history": result.history, "final": result.final,
-                 "epochs": result.epochs_run, "stopped": result.stopped})
-    del runs[:-MAX_RUNS_KEPT]
-
-
 # A Stop click (or any widget change) while training reruns the page and interrupts training
 # at an epoch end; what was learnt so far is kept here.
 if s.get("training") is not None:
@@ -52,7 +42,7 @@ if s.get("training") is not None:
         interrupted.stopped = interrupted.stopped or (
             f"Training was stopped after epoch {interrupted.epochs_run} of "
             f"{interrupted.settings.epochs}; the weights learnt so far are kept.")
-        remember_run(interrupted)
+        state.keep_run(interrupted)
 
 # --- settings ---------------------------------------------------------------------------------
 st.radio("Embedding starts from", list(STARTS), format_func=STARTS.get, key="train_start_from",
@@ -165,7 +155,7 @@ if start:
 
     train(result, on_epoch=on_epoch)
     s.training = None
-    remember_run(result)
+    state.keep_run(result)
     st.rerun()
 
 run = s.get("run")
