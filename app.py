@@ -8,8 +8,9 @@ import logging
 
 import streamlit as st
 
-from ui import persistence
+from ui import persistence, server_tuning
 
+server_tuning.skip_keras_clear_session()
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=":material/explore:", layout="wide")
 

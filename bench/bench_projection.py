@@ -5,6 +5,10 @@
   `TSNE(random_state=0)`, and the trustworthiness at 10 neighbours of both layouts
   (scikit-learn's `trustworthiness`, against the input vectors).
 
+And the Projection page in the real server and Chromium: the tutorial model trained in the
+browser, then the epoch slider moved one step with the keyboard, timed from the key press until
+the scatter's title shows the new epoch (the redraw a person sees; no reference is named).
+
 `python -m bench projection` runs only this module (a few minutes: scikit-learn's t-SNE and
 the two trustworthiness scores on 10,000 points are the slow parts).
 """
@@ -22,6 +26,15 @@ PCA_REPEATS = 9
 TSNE_REPEATS = 3
 PCA_TARGET_S = 0.2
 TSNE_TARGET_S = 15.0
+SLIDER_MOVES = 15
+SLIDER_TARGET_S = 0.5
+TRAINING_TIMEOUT_S = 300
+# The scatter's title reads "epoch 37 of 100"; resolves once it differs from `previous`.
+_NEW_TITLE_JS = """(previous) => {
+  const texts = [...document.querySelectorAll('.st-key-projection_scatter svg text')];
+  const title = texts.map((t) => t.textContent).find((t) => t.startsWith('epoch '));
+  return title && title !== previous ? title : false;
+}"""
 
 
 def _glove_top(n: int) -> np.ndarray:
@@ -81,6 +94,51 @@ def _tsne_rows(matrix) -> list[dict]:
     ]
 
 
+def _slider_rows() -> list[dict]:
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
+
+    if not CHROMIUM.exists():
+        return [{"name": f"epoch slider: skipped, no Chromium at {CHROMIUM}"}]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            with start_server(name="bench-projection") as server:
+                times = _slider_moves(browser.new_context(viewport=VIEWPORT), server.base_url)
+        finally:
+            browser.close()
+    median = statistics.median(times)
+    return [{
+        "name": f"Projection page: epoch slider redraw (median of {len(times)}, max {max(times):.2f})",
+        "median_s": median, "target": f"<= {SLIDER_TARGET_S} s", "ok": median <= SLIDER_TARGET_S,
+    }]
+
+
+def _slider_moves(context, base_url: str) -> list[float]:
+    from tests.browser import AppPage
+
+    app = AppPage(context.new_page(), base_url)
+    app.open("")  # the restaurant sample and the tutorial settings are the defaults
+    app.navigate("train")
+    with app.rerun_after(timeout=TRAINING_TIMEOUT_S):
+        app.widget("train_start").locator("button").click()
+    app.wait_for_text("Final accuracy", timeout=TRAINING_TIMEOUT_S)
+    app.navigate("projection")
+    # Streamlit 1.67's slider is a react-aria input[type=range]; arrow keys step it.
+    thumb = app.widget("projection_epoch").locator('input[type="range"]')
+    title = app.page.wait_for_function(_NEW_TITLE_JS, arg="").json_value()
+    times = []
+    for _ in range(SLIDER_MOVES):
+        started = time.perf_counter()
+        thumb.press("ArrowLeft")
+        title = app.page.wait_for_function(_NEW_TITLE_JS, arg=title, polling="raf").json_value()
+        times.append(time.perf_counter() - started)
+        app.wait()  # let the run finish before the next move
+    return times
+
+
 def run() -> list[dict]:
     matrix = _glove_top(N_WORDS)
-    return _pca_rows(matrix) + _tsne_rows(matrix)
+    return _slider_rows() + _pca_rows(matrix) + _tsne_rows(matrix)
