@@ -101,3 +101,35 @@ def test_glove_start_frozen_and_runs_compared_side_by_side():
     runs = at.session_state["runs"]
     assert len(runs) == 2 and "GloVe 6B 50d, frozen" in runs[1]["label"]
     assert "Runs side by side" in [h.value for h in at.subheader]
+
+
+def test_training_waits_its_turn_when_the_server_is_busy():
+    import threading
+    import time
+
+    from ui.common import TRAINING_SLOTS, training_queue
+
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_epochs").set_value(5).run()
+    held, release = threading.Event(), threading.Event()
+
+    def hold_every_slot(left=TRAINING_SLOTS):
+        if left == 0:
+            held.set()
+            release.wait(30)
+            return
+        with training_queue().turn():
+            hold_every_slot(left - 1)
+
+    holder = threading.Thread(target=hold_every_slot)
+    holder.start()
+    assert held.wait(10)
+    threading.Timer(1.0, release.set).start()  # other sessions' trainings end a second later
+    started = time.monotonic()
+    at.button(key="train_start").click().run()
+    holder.join(10)
+    assert time.monotonic() - started >= 1.0  # it waited for the turn...
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Epochs run"] == "5 / 5"  # ...then trained in full
+    assert training_queue().running == 0 and training_queue().waiting == 0

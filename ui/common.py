@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from explorer.errors import InputError
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
 from explorer.text import EncodeSettings, encode
+from explorer.turns import TurnQueue
 from ui import state
 
 ENCODE_DEFAULTS = {
@@ -16,6 +19,16 @@ ENCODE_DEFAULTS = {
     "encode_padding": "post",
     "encode_truncating": "post",
 }
+
+
+# Trainings running at once on this server; the rest wait their turn (see explorer/turns.py).
+TRAINING_SLOTS = os.cpu_count() or 1
+
+
+@st.cache_resource(show_spinner=False)
+def training_queue() -> TurnQueue:
+    """The one line every session's training joins: a resource, so it is shared server-wide."""
+    return TurnQueue(TRAINING_SLOTS)
 
 
 def ensure_reviews() -> None:

@@ -9,7 +9,7 @@ from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, O
                             ModelSettings, embedding_weights, predict_texts, prepare, train)
 from explorer.analogy import embedding_matrix_for
 from ui import state
-from ui.common import encoded_reviews
+from ui.common import encoded_reviews, training_queue
 from ui.glove import default_vectors
 
 TRAIN_DEFAULTS = {
@@ -153,7 +153,14 @@ if start:
             live["figure"] = training_curves(history, epochs=settings.epochs)
         chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
 
-    train(result, on_epoch=on_epoch)
+    def on_wait(ahead: int, running: int) -> None:
+        # Drawing the message is also where a Stop click interrupts the wait.
+        progress.progress(0.0, text=f"Waiting for a turn: number {ahead + 1} in line, {running} "
+                                    "training now on this server. It starts by itself; Stop "
+                                    "leaves the line.")
+
+    with training_queue().turn(on_wait):
+        train(result, on_epoch=on_epoch)
     s.training = None
     state.keep_run(result)
     st.rerun()

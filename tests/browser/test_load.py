@@ -1,8 +1,9 @@
 """A workshop room on one server: many browser sessions at once, each with its own work.
 
 Eight sessions each add a review with a word no other session has and press Train at the same
-moment; all of them finish, each shows only its own words, a ninth visitor's first page still
-comes up quickly, and the server's memory stays bounded. The shipped GloVe vectors are loaded
+moment; the server trains as many at a time as it has cores and queues the rest; all of them
+finish, each shows only its own words, a ninth visitor's first page still comes up within 5 s,
+and the server's memory stays bounded. The shipped GloVe vectors are loaded
 once per server process, however many sessions use them.
 
 Each test starts a server of its own, so that memory is measured from a known start and nothing
@@ -26,6 +27,7 @@ import pytest
 
 from tests.browser import CONNECTED, AppPage
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_location, start_server
+from ui.common import TRAINING_SLOTS
 
 pytestmark = pytest.mark.browser
 
@@ -226,10 +228,15 @@ def plain_get_seconds(url: str) -> float:
     return time.perf_counter() - started
 
 
+def progress_texts(app: AppPage) -> list[tuple[float, str]]:
+    """(when, text) of every text the tab's progress bar showed, browser clock in ms."""
+    return app.page.evaluate("() => window.__progress")
+
+
 def epoch_times(app: AppPage) -> dict[int, float]:
     """Epoch number → when the tab showed it (seconds, browser clock)."""
     found = {}
-    for stamp, text in app.page.evaluate("() => window.__progress"):
+    for stamp, text in progress_texts(app):
         match = re.search(r"epoch (\d+) / ", text)
         if match:
             found.setdefault(int(match.group(1)), stamp / 1000)
@@ -288,13 +295,13 @@ def test_eight_sessions_train_at_once_each_with_its_own_reviews(sessions, room_s
         assert epochs and epochs[0] <= 10 and len(epochs) >= 5, (word, epochs)
     apps[0].screenshot("load-session-0-train")
 
-    # They trained together: every session had begun before any had ended.
-    firsts = [min(epoch_times(app).values()) for app in apps]
-    lasts = [max(epoch_times(app).values()) for app in apps]
-    assert max(firsts) < min(lasts), (
-        "The trainings ran one after another instead of at the same time: "
-        f"first epochs at {[round(t - min(firsts), 1) for t in firsts]} s, last epochs at "
-        f"{[round(t - min(firsts), 1) for t in lasts]} s.")
+    # The server trains TRAINING_SLOTS at a time (ui/common.py); the others showed their place
+    # in line until their turn came, and their training then started by itself.
+    waited = [word for app, word in zip(apps, SESSION_WORDS)
+              if any(text.startswith("Waiting for a turn") for _, text in progress_texts(app))]
+    assert len(apps) <= TRAINING_SLOTS or waited, (
+        "Eight trainings started at once; the server should have let at most "
+        f"{TRAINING_SLOTS} run and queued the rest.")
     assert still_training >= 1, "Training was over before the ninth session opened."
 
     # Each session sees its own word on every page, and never another session's.
@@ -332,18 +339,16 @@ def test_eight_sessions_train_at_once_each_with_its_own_reviews(sessions, room_s
           f"training, {idle_seconds:.1f} s with all idle; the HTML to a plain GET in "
           f"{http_seconds:.2f} s while training; the first page's script run alone (no "
           f"browser) {server_seconds:.2f} s while training, {idle_server_seconds:.2f} s idle; "
-          f"server peak {mb(sampler.peak)}, at start {mb(sampler.samples[0][1])}.")
-    # A ninth visitor's first page within 5 s while the room trains. Here the visitor's browser
-    # shares the server's two cores with the server's eight trainings (and other people's jobs),
-    # which a visitor's own laptop would not: measured in that browser it took 7-17 s on this
-    # machine while the server ran the page in under a second. So the limit is checked on the
-    # server's part, a script run asked for over the websocket as a browser asks for it, and
-    # the browser's time is reported beside it.
-    assert server_seconds <= NINTH_FIRST_PAGE_SECONDS, (
-        f"The server took {server_seconds:.1f} s to run a ninth session's first page while eight "
-        f"sessions trained (limit {NINTH_FIRST_PAGE_SECONDS:.0f} s; {idle_server_seconds:.2f} s "
-        f"idle). In a browser on this machine: {ninth_steps}; {idle_seconds:.1f} s with all "
-        f"idle. Machine load {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
+          f"{len(waited)} of {len(apps)} sessions waited for a turn; server peak "
+          f"{mb(sampler.peak)}, at start {mb(sampler.samples[0][1])}.")
+    # A ninth visitor's first page within 5 s while the room trains, in the visitor's browser.
+    # It shares the server's two cores (a visitor's laptop would not); the room's own browser is
+    # put behind both, as the room's browsers run on the room's laptops.
+    assert ninth_seconds <= NINTH_FIRST_PAGE_SECONDS, (
+        f"A ninth session's first page took {ninth_seconds:.1f} s while eight sessions trained "
+        f"(limit {NINTH_FIRST_PAGE_SECONDS:.0f} s): {ninth_steps}; {idle_seconds:.1f} s with all "
+        f"idle; the server's script run {server_seconds:.2f} s. Machine load "
+        f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
     assert not ninth_words & set(SESSION_WORDS), ninth_words & set(SESSION_WORDS)
     assert sampler.peak < MEMORY_LIMIT_BYTES, (
         f"The server used up to {mb(sampler.peak)} resident (limit {mb(MEMORY_LIMIT_BYTES)}).")
