@@ -20,8 +20,9 @@ $(VENV)/.testing: $(VENV)/.runtime requirements-test.txt
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# ui.serve is `streamlit run app.py` with the first page's imports done before it answers.
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.testing
 	$(BIN)/python -m pytest

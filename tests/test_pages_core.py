@@ -32,7 +32,7 @@ def test_add_review_through_the_form():
     at = fresh_app()
     at.text_input(key="reviews_new_text").set_value("lovely soup")
     at.selectbox(key="reviews_new_class").set_value("positive")
-    at.button[-1].click().run()  # the form's Add button has no key of its own
+    at.button(key="reviews_add").click().run()
     reviews = at.session_state["reviews"]
     assert reviews["text"].iloc[-1] == "lovely soup" and reviews["label"].iloc[-1] == 1
 

@@ -112,7 +112,7 @@ def test_reviews_names_and_settings_come_back_from_the_address():
     at = fresh_app()
     at.text_input(key="reviews_new_text").set_value("lovely soup")
     at.selectbox(key="reviews_new_class").set_value("positive")
-    at.button[-1].click().run()  # the form's Add button
+    at.button(key="reviews_add").click().run()
     at.text_input(key="reviews_class_0").set_value("grumpy").run()
     visit(at, "views/encode.py")
     at.radio(key="encode_method").set_value("vocabulary")

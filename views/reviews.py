@@ -38,41 +38,16 @@ if st.session_state.get("reviews_message"):
     st.success(st.session_state.pop("reviews_message"))
 
 
-# --- class names --------------------------------------------------------------------------
-left, right = st.columns(2)
-left.text_input("Name of class 0", key="reviews_class_0", persist_state="session", max_chars=40)
-right.text_input("Name of class 1", key="reviews_class_1", persist_state="session", max_chars=40)
+# The class names are read before the table, whose class column offers them; their boxes are
+# drawn below it, so that the table, the first thing a visitor needs, is drawn first.
 typed = (st.session_state.reviews_class_0.strip(), st.session_state.reviews_class_1.strip())
+names_problem = None
 if not all(typed) or typed[0].casefold() == typed[1].casefold():
-    st.warning("The two classes need two different, non-empty names; the previous names "
-               f"({names[0]!r} and {names[1]!r}) stay until then.")
+    names_problem = ("The two classes need two different, non-empty names; the previous names "
+                     f"({names[0]!r} and {names[1]!r}) stay until then.")
 elif typed != names:
     st.session_state.class_names = names = typed
     state.bump("reviews_version")
-
-# --- samples, upload, download ----------------------------------------------------------------
-st.subheader("Load", divider="gray")
-columns = st.columns(len(sample_files()) + 1)
-for column, name in zip(columns, sample_files()):
-    slug = name.split()[0].lower()
-    if column.button(f"Load: {name}", key=f"reviews_load_{slug}", width="stretch"):
-        replace_reviews(load_sample(name), ("negative", "positive"),
-                        message=f"Loaded the sample: {name}.")
-
-upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names)",
-                          type=["csv", "txt", "tsv"], key="reviews_upload")
-if upload is not None and st.session_state.get("reviews_upload_done") != upload.file_id:
-    # Each upload is read once; later reruns must not undo the user's edits.
-    st.session_state.reviews_upload_done = upload.file_id
-    try:
-        table, new_names = read_reviews_csv(upload.getvalue(), class_names=names)
-    except InputError as error:
-        st.session_state.reviews_upload_error = f"{upload.name}: {error}"
-    else:
-        st.session_state.reviews_upload_error = None
-        replace_reviews(table, new_names, message=f"Loaded {len(table)} reviews from {upload.name}.")
-if st.session_state.get("reviews_upload_error"):
-    st.error(st.session_state.reviews_upload_error + " Your table below is unchanged.")
 
 # --- the table --------------------------------------------------------------------------------
 st.subheader("Your reviews", divider="gray")
@@ -104,13 +79,45 @@ with st.form("reviews_add_form", clear_on_submit=True, border=False):
     new_text = text_col.text_input("Add a review", key="reviews_new_text",
                                    placeholder="e.g. the soup was wonderful", max_chars=10_000)
     new_class = class_col.selectbox("Class", names, key="reviews_new_class")
-    if button_col.form_submit_button("Add", width="stretch"):
+    if button_col.form_submit_button("Add", key="reviews_add", width="stretch"):
         if new_text.strip():
             row = pd.DataFrame({"text": [new_text.strip()], "label": [names.index(new_class)]})
             replace_reviews(pd.concat([st.session_state.reviews, row]),
                             message="Added the review at the end of the table.")
         else:
             st.warning("Type a review before pressing Add.")
+
+# --- class names -------------------------------------------------------------------------
+st.subheader("Class names", divider="gray")
+left, right = st.columns(2)
+left.text_input("Name of class 0", key="reviews_class_0", persist_state="session", max_chars=40)
+right.text_input("Name of class 1", key="reviews_class_1", persist_state="session", max_chars=40)
+if names_problem:
+    st.warning(names_problem)
+
+# --- samples, upload, download ----------------------------------------------------------------
+st.subheader("Load", divider="gray")
+columns = st.columns(len(sample_files()) + 1)
+for column, name in zip(columns, sample_files()):
+    slug = name.split()[0].lower()
+    if column.button(f"Load: {name}", key=f"reviews_load_{slug}", width="stretch"):
+        replace_reviews(load_sample(name), ("negative", "positive"),
+                        message=f"Loaded the sample: {name}.")
+
+upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names)",
+                          type=["csv", "txt", "tsv"], key="reviews_upload")
+if upload is not None and st.session_state.get("reviews_upload_done") != upload.file_id:
+    # Each upload is read once; later reruns must not undo the user's edits.
+    st.session_state.reviews_upload_done = upload.file_id
+    try:
+        table, new_names = read_reviews_csv(upload.getvalue(), class_names=names)
+    except InputError as error:
+        st.session_state.reviews_upload_error = f"{upload.name}: {error}"
+    else:
+        st.session_state.reviews_upload_error = None
+        replace_reviews(table, new_names, message=f"Loaded {len(table)} reviews from {upload.name}.")
+if st.session_state.get("reviews_upload_error"):
+    st.error(st.session_state.reviews_upload_error + " Your table below is unchanged.")
 
 # --- is it ready? -----------------------------------------------------------------------------
 reviews = st.session_state.reviews

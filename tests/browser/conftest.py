@@ -89,7 +89,10 @@ def start_server(*, app: str = "app.py", cwd: Path = REPO, name: str = "server",
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / f"{name}.log"
-    command = [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
+    # The app starts as `make run` starts it (ui/serve.py); any other app with plain Streamlit.
+    launcher = (["-m", "ui.serve"] if (Path(cwd) / app).resolve() == REPO / "app.py"
+                else ["-m", "streamlit", "run", app])
+    command = [sys.executable, *launcher, "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false"]
     with open(log_path, "w") as log:
