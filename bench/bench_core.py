@@ -14,12 +14,13 @@ unmeasured warm-up round (so TensorFlow's import and first-call set-up count for
 
 Rows named "per epoch: ..." break the callback down (means over a 1..100-epoch sweep).
 
-First page. The real server (`streamlit run app.py`, headless, a free localhost port) is started
-with Chromium already running; the clock starts when /_stcore/health first answers ok (polled
+First page. The real server, started as `make run` starts it (`python -m ui.serve`: `streamlit
+run app.py` with the first page's imports done before it answers; headless, a free localhost
+port), with Chromium already running; the clock starts when /_stcore/health first answers ok (polled
 every 0.1 s, so up to 0.1 s of "ready" may go unseen) and stops when the page's "Reviews" title
 and its data editor's grid are visible. The first load after a server start (cold) is reported
 apart from later loads in fresh browser contexts. For scale, the same is measured on a bare
-Streamlit page with just that title and editor, served the same way in the same run.
+Streamlit page with just that title and editor, served by plain `streamlit run` in the same run.
 """
 
 from __future__ import annotations

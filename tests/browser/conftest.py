@@ -1,6 +1,6 @@
 """Fixtures for browser tests: the real Streamlit server and Debian's headless Chromium.
 
-`server` starts `streamlit run app.py` once per test session on a free localhost port;
+`server` starts the app (`python -m ui.serve`, as `make run` does) once per test session on a free localhost port;
 `browser` launches /usr/bin/chromium through Playwright (whose own browser download cannot work
 here); `app` is a fresh tab in a fresh browser context, i.e. a new Streamlit session.
 
@@ -80,7 +80,7 @@ def _healthy(base_url: str) -> bool:
 @contextmanager
 def start_server(*, app: str = "app.py", cwd: Path = REPO, name: str = "server",
                  env: dict | None = None, timeout: float = SERVER_START_TIMEOUT):
-    """Start `streamlit run <app>` on a free localhost port; yield a `Server`; stop it after.
+    """Start the app (or `streamlit run <app>`) on a free localhost port; yield a `Server`.
 
     The server's output goes to test-artifacts/<name>.log, and its last lines are shown when it
     does not come up.
