@@ -15,9 +15,12 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-# What the Reviews page (the default page) and the router import on a first visit.
+# What the Reviews page (the default page) and the router import on a first visit, including
+# the parts of pandas and pyarrow they load lazily (CSV writing, DataFrame → Arrow);
+# tests/test_serve.py fails when a first visit still imports something from these packages.
 FIRST_PAGE_MODULES = (
-    "pandas", "pyarrow", "numpy",
+    "pandas", "pyarrow", "numpy", "pandas.io.formats.csvs", "pyarrow.pandas_compat",
+    "pyarrow.vendored.version",
     "streamlit.elements.widgets.data_editor", "streamlit.elements.arrow",
     "explorer.reviews", "explorer.workspace", "explorer.model",
     "ui.common", "ui.persistence", "ui.server_tuning", "ui.state",
