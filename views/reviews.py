@@ -64,7 +64,7 @@ edited = st.data_editor(
     st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
     width="stretch",
     column_config={
-        "text": st.column_config.TextColumn("review", width="large", max_chars=10_000),
+        "text": st.column_config.TextColumn("review", width="large"),
         "class": st.column_config.SelectboxColumn("class", options=list(names), width="small"),
     },
 )
@@ -77,7 +77,7 @@ st.session_state.reviews = pd.DataFrame({
 with st.form("reviews_add_form", clear_on_submit=True, border=False):
     text_col, class_col, button_col = st.columns([6, 2, 1], vertical_alignment="bottom")
     new_text = text_col.text_input("Add a review", key="reviews_new_text",
-                                   placeholder="e.g. the soup was wonderful", max_chars=10_000)
+                                   placeholder="e.g. the soup was wonderful")
     new_class = class_col.selectbox("Class", names, key="reviews_new_class")
     if button_col.form_submit_button("Add", key="reviews_add", width="stretch"):
         if new_text.strip():

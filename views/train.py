@@ -127,6 +127,16 @@ st.caption(f"The Embedding table has vocab_size × output_dim = {encoded.encoder
            f"{settings.output_dim} = {emb:,} weights.")
 
 # --- training -----------------------------------------------------------------------------------
+def epoch_text(epoch: int, total: int, history: dict) -> str:
+    """What the progress bar says, during training and after it."""
+    parts = [f"epoch {epoch} / {total}"]
+    if history.get("loss"):
+        parts.append(f"loss {history['loss'][-1]:.4f}")
+    if history.get("accuracy"):
+        parts.append(f"accuracy {history['accuracy'][-1]:.2%}")
+    return " · ".join(parts)
+
+
 st.subheader("Training", divider="gray")
 go_col, stop_col, _ = st.columns([1, 1, 4])
 start = go_col.button("Train", type="primary", key="train_start", width="stretch")
@@ -146,9 +156,7 @@ if start:
     live = {}  # the one figure the chart shows; each epoch only moves its data
 
     def on_epoch(epoch: int, history: dict) -> None:
-        text = (f"epoch {epoch} / {settings.epochs} · loss {history['loss'][-1]:.4f} · "
-                f"accuracy {history['accuracy'][-1]:.2%}")
-        progress.progress(epoch / settings.epochs, text=text)
+        progress.progress(epoch / settings.epochs, text=epoch_text(epoch, settings.epochs, history))
         if "figure" not in live:
             live["figure"] = training_curves(history, epochs=settings.epochs)
         chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
@@ -170,6 +178,10 @@ if run is None:
     st.info("Press Train to start. The curves grow as each epoch ends.")
     st.stop()
 
+# The bar stays at the epoch training reached: the page is drawn afresh when training ends,
+# and a busy browser may not have shown the last few epochs of the live bar.
+st.progress(min(1.0, run.epochs_run / run.settings.epochs),
+            text=epoch_text(run.epochs_run, run.settings.epochs, run.history))
 if run.stopped:
     (st.error if "NaN" in run.stopped else st.warning)(run.stopped)
 final = run.final

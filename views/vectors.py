@@ -40,8 +40,9 @@ def show_loaded(loaded) -> None:
     kind = f"{report.format} text" if report else "GloVe 6B 50d, most frequent words first"
     st.caption(f"{vectors.name}: {kind}; {where}.")
     if report and report.skipped:
-        st.warning(f"{report.n_skipped:,} malformed lines were skipped; the other "
-                   f"{report.count:,} words were loaded.", icon=":material/rule:")
+        lines = "1 malformed line was" if report.n_skipped == 1 else f"{report.n_skipped:,} malformed lines were"
+        st.warning(f"{lines} skipped; the other {report.count:,} words were loaded.",
+                   icon=":material/rule:")
         st.dataframe(pd.DataFrame({
             "reason": [REASONS[r] for r in report.skipped],
             "lines": list(report.skipped.values()),
