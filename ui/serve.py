@@ -20,7 +20,8 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 # tests/test_serve.py fails when a first visit still imports something from these packages.
 FIRST_PAGE_MODULES = (
     "pandas", "pyarrow", "numpy", "pandas.io.formats.csvs", "pyarrow.pandas_compat",
-    "pyarrow.vendored.version",
+    "pyarrow.vendored.version", "streamlit.material_icon_names",
+    "streamlit.runtime.scriptrunner.magic_funcs",
     "streamlit.elements.widgets.data_editor", "streamlit.elements.arrow",
     "explorer.reviews", "explorer.workspace", "explorer.model",
     "ui.common", "ui.persistence", "ui.server_tuning", "ui.state",
