@@ -56,12 +56,10 @@ def run() -> list[dict]:
 
 
 def _gensim_vectors(vectors):
-    import numpy as np
-    from gensim.models import KeyedVectors
+    from tests.test_analogy import gensim_keyed_vectors
 
-    keyed = KeyedVectors(vectors.dim, dtype=np.float32)
-    keyed.add_vectors(list(vectors.words), np.array(vectors.raw))
-    keyed.fill_norms()
+    keyed = gensim_keyed_vectors(vectors)
+    keyed.fill_norms()  # up front, so that no timed gensim call pays for the norms
     return keyed
 
 

@@ -308,13 +308,16 @@ def read_questions(source) -> _Questions:
     """Parse an analogy question file: ": section" lines, then lines of four words.
 
     Args:
-        source: a path (str or Path), the file's bytes, or its text (a str with line breaks).
+        source: a path (str or Path), the file's bytes, or its text (a str with line breaks);
+            questions already read by this function are returned as they are.
 
     Returns:
         The sections and questions in file order. Blank lines are ignored; any other line
         that is not four words, a question before the first section line, or bytes that are
         not UTF-8 raise InputError with the line number.
     """
+    if isinstance(source, _Questions):
+        return source
     text = _questions_text(source)
     sections, section_of, words = [], [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -379,7 +382,8 @@ def evaluate_analogies(vectors: Vectors, questions, *, restrict_vocab: int = DEF
 
     Args:
         vectors: the vectors to score.
-        questions: a path, bytes or text of a questions-words.txt style file.
+        questions: a path, bytes or text of a questions-words.txt style file, or what
+            `read_questions` made of one.
         restrict_vocab: how many of the most frequent words to use (gensim's default 300,000;
             capped at the vocabulary size).
         progress: optional callback taking a fraction 0..1, called as the work advances.

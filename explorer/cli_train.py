@@ -5,8 +5,6 @@ from pathlib import Path
 
 from explorer.errors import InputError
 
-_MB = 2**20
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="encode a CSV of reviews and train the embedding model")

@@ -125,6 +125,11 @@ def fit_encoder(texts: list[str], *, method: str = "hashing", vocab_size: int = 
     Returns:
         An Encoder.
     """
+    return _fit_tokens([tokenize(t) for t in texts], method=method, vocab_size=vocab_size)
+
+
+def _fit_tokens(tokens: list[list[str]], *, method: str, vocab_size: int) -> Encoder:
+    """`fit_encoder` on reviews already split into words (same word order, same ids)."""
     check_choice("method", method, METHODS)
     vocab_size = check_int("vocab_size", vocab_size, low=2, high=MAX_VOCAB_SIZE)
     if method == "vocabulary" and vocab_size < 3:
@@ -132,7 +137,7 @@ def fit_encoder(texts: list[str], *, method: str = "hashing", vocab_size: int = 
             "`vocab_size` must be at least 3 with the vocabulary encoding (padding, unknown, "
             f"and one word). Received: vocab_size={vocab_size}"
         )
-    counts = Counter(word for text in texts for word in tokenize(text))
+    counts = Counter(word for words in tokens for word in words)
     if method == "hashing":
         word_ids = {w: stable_hash_id(w, vocab_size=vocab_size) for w in counts}
         return Encoder(method, vocab_size, word_ids)
@@ -230,9 +235,9 @@ def encode(texts: list[str], settings: EncodeSettings, *, encoder: Encoder | Non
         to the vocabulary cut.
     """
     settings = settings.checked()
-    if encoder is None:
-        encoder = fit_encoder(texts, method=settings.method, vocab_size=settings.vocab_size)
     tokens = [tokenize(t) for t in texts]
+    if encoder is None:
+        encoder = _fit_tokens(tokens, method=settings.method, vocab_size=settings.vocab_size)
     ids = [encoder.ids(t) for t in tokens]
     padded = pad(ids, max_length=settings.max_length, padding=settings.padding,
                  truncating=settings.truncating)

@@ -204,7 +204,7 @@ class Vectors:
         """The word's vector, unit length by default (a copy)."""
         row = self.row(word)
         if norm:
-            return self.matrix[row].copy()
+            return self.unit([row])[0]
         return np.array(self.raw[row], dtype=np.float32)
 
     def suggest(self, word: str, *, n: int = 5) -> list[str]:

@@ -29,18 +29,17 @@ def used_ids(row_labels: list[str]) -> list[int]:
     return [i for i, label in enumerate(row_labels) if not label.startswith("(")]
 
 
-def projector_files(weights: np.ndarray, row_labels: list[str], *,
-                    include_unused: bool = False) -> tuple[str, str]:
+def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, str]:
     """The TensorFlow Embedding Projector's pair of files: vectors.tsv and metadata.tsv.
 
     vectors.tsv has no header, one tab-separated vector per line; metadata.tsv has one label per
     line in the same order (a single column, so no header either, as the Projector expects).
-    Padding and unused ids are left out unless `include_unused`.
+    Padding and unused ids are left out.
 
     Returns:
         (vectors_tsv, metadata_tsv) as text.
     """
-    rows = range(len(row_labels)) if include_unused else used_ids(row_labels)
+    rows = used_ids(row_labels)
     vectors = "".join("\t".join(f"{v:.6g}" for v in weights[i]) + "\n" for i in rows)
     # Tabs or newlines inside a label would break the one-label-per-line format.
     metadata = "".join(" ".join(row_labels[i].split()) + "\n" for i in rows)

@@ -1,4 +1,7 @@
-"""Suite-wide options: the many-sessions load test runs only when asked (`make loadtest`)."""
+"""Suite-wide options and shared fixtures.
+
+The many-sessions load test runs only when asked (`make loadtest`).
+"""
 
 import pytest
 
@@ -15,3 +18,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "load" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """An empty vectors folder the app reads through EXPLORER_VECTORS_DIR."""
+    path = tmp_path / "vectors"
+    path.mkdir()
+    monkeypatch.setenv("EXPLORER_VECTORS_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def glove():
+    """The shipped GloVe 6B 50d vectors, loaded once per test module."""
+    from explorer.vectors import load_glove_6b_50d
+
+    return load_glove_6b_50d()

@@ -9,33 +9,14 @@ from pathlib import Path
 import pytest
 
 from explorer import cli_glove
+from explorer.__main__ import main
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 
 
-def cli_main():
-    """explorer.__main__.main; modules of other command groups may not exist yet."""
-    import importlib
-    import types
-
-    for name in ("cli_train", "cli_project"):
-        try:
-            importlib.import_module(f"explorer.{name}")
-        except ImportError:  # pragma: no cover - only until that group lands
-            stub = types.ModuleType(f"explorer.{name}")
-            stub.register = lambda subparsers: None
-            sys.modules[f"explorer.{name}"] = stub
-            import explorer
-
-            setattr(explorer, name, stub)
-    from explorer.__main__ import main
-
-    return main
-
-
 def run(capsys, *argv):
-    code = cli_main()(list(argv))
+    code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -144,8 +125,6 @@ def test_register_adds_three_commands():
 
 
 def test_the_real_entry_point(royal_file):
-    if not (ROOT / "explorer" / "cli_project.py").exists():
-        pytest.skip("explorer/cli_project.py has not landed yet; main(argv) is tested above")
     done = subprocess.run(
         [sys.executable, "-m", "explorer", "analogy", "--positive", "king", "woman", "--negative",
          "man", "--topn", "1", "--vectors", royal_file, "--json"],

@@ -3,11 +3,10 @@
 gensim is a test requirement only; it holds the same 400,000 vectors here.
 """
 
-import numpy as np
 import pytest
 
 from explorer.analogy import analogy, default_questions_path, evaluate_analogies, neighbours
-from explorer.vectors import load_glove_6b_50d
+from tests.test_analogy import gensim_keyed_vectors
 
 gensim = pytest.importorskip("gensim")
 
@@ -34,17 +33,8 @@ GENSIM_SECTIONS = [
 
 
 @pytest.fixture(scope="module")
-def glove():
-    return load_glove_6b_50d()
-
-
-@pytest.fixture(scope="module")
 def keyed_vectors(glove):
-    from gensim.models import KeyedVectors
-
-    kv = KeyedVectors(glove.dim, dtype=np.float32)
-    kv.add_vectors(list(glove.words), np.array(glove.raw))
-    return kv
+    return gensim_keyed_vectors(glove)
 
 
 @pytest.mark.parametrize("positive, negative", QUERIES)

@@ -30,15 +30,6 @@ MALFORMED = (f"king 1 1 0\n{LONG_WORD} 1 2\nqueen -1 1 {SECRET}\n\nking 3 3 3\n"
              f"man 1 0 1\n").encode()
 
 
-@pytest.fixture
-def folder(tmp_path, monkeypatch):
-    """An empty vectors folder the app reads through EXPLORER_VECTORS_DIR."""
-    path = tmp_path / "vectors"
-    path.mkdir()
-    monkeypatch.setenv("EXPLORER_VECTORS_DIR", str(path))
-    return path
-
-
 def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 

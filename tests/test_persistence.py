@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.reviews import load_sample
 from explorer.workspace import (EMBEDDING_STARTS, QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
-                                workspace_from_json, workspace_to_json)
+                                workspace_to_json)
 from tests.apptest_helpers import APP, TIMEOUT, fresh_app, texts, visit
 from ui import persistence
 

@@ -17,10 +17,8 @@ from explorer.reviews import (
     validate_reviews,
 )
 from explorer.text import tokenize
+from tests.test_text import RESTAURANT
 
-RESTAURANT = ["Never coming back!", "horrible service", "rude waitress", "cold food",
-              "horrible food!", "awesome", "awesome services!", "rocks", "poor work",
-              "couldn't have done better"]
 STUDENT = ["Well done!", "Good work", "Great effort", "nice work", "Excellent!", "Weak",
            "Poor effort!", "not good", "poor work", "Could have done better."]
 

@@ -266,14 +266,6 @@ def test_on_error_must_be_skip_or_raise():
 # --------------------------------------------------------------------------- files and the cache
 
 
-@pytest.fixture
-def folder(tmp_path, monkeypatch):
-    root = tmp_path / "vectors"
-    root.mkdir()
-    monkeypatch.setenv("EXPLORER_VECTORS_DIR", str(root))
-    return root
-
-
 def test_load_vectors_file_writes_a_cache_and_reuses_it(folder):
     path = folder / "royal.txt"
     shutil.copy(DATA / "royal_glove.txt", path)
@@ -390,11 +382,6 @@ def test_load_report_summary_and_dict():
 
 
 # --------------------------------------------------------------------------- the shipped GloVe
-
-
-@pytest.fixture(scope="module")
-def glove():
-    return load_glove_6b_50d()
 
 
 def test_glove_has_400000_words_in_frequency_order(glove):

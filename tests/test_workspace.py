@@ -17,7 +17,6 @@ from explorer.errors import InputError
 from explorer.model import ModelSettings
 from explorer.text import EncodeSettings
 from explorer.workspace import (
-    FORMAT,
     MAX_FILE_BYTES,
     MAX_QUERY_CHARS,
     MAX_REVIEWS,

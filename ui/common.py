@@ -1,4 +1,4 @@
-"""Small pieces several pages share: getting checked reviews, showing a bad input."""
+"""Small pieces several pages share: getting checked reviews, showing a bad input, the trained run."""
 
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ def ensure_reviews() -> None:
 def class_names() -> tuple[str, str]:
     ensure_reviews()
     return tuple(st.session_state.class_names)
+
+
+def trained_run(message: str):
+    """The session's trained run; without one, `message`, a link to Train, and the page stops."""
+    run = st.session_state.get("run")
+    if run is None:
+        st.info(message)
+        st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
+        st.stop()
+    return run
 
 
 def checked_reviews():

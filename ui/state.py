@@ -18,6 +18,15 @@ def remember(defaults: dict) -> None:
         st.session_state.setdefault(key, value)
 
 
+def keep_among(key: str, options, default=None) -> None:
+    """Keep a widget's value among its options: one no longer offered becomes `default`, or the
+    first option when no default is given (with no options and no default it stays as it is)."""
+    if st.session_state.get(key) not in options:
+        fallback = next(iter(options), None) if default is None else default
+        if fallback is not None:
+            st.session_state[key] = fallback
+
+
 def bump(name: str) -> int:
     """Increase a counter used in a widget key, to make Streamlit draw that widget afresh."""
     st.session_state[name] = st.session_state.get(name, 0) + 1

@@ -27,8 +27,7 @@ sources = {"google": f"Google's {GOOGLE_NAME} (from gensim's test data)"} if goo
 sources["upload"] = "Upload a questions file"
 state.remember({"benchmark_questions": next(iter(sources)),
                 "benchmark_restrict_vocab": DEFAULT_RESTRICT_VOCAB})
-if s.benchmark_questions not in sources:
-    s.benchmark_questions = next(iter(sources))
+state.keep_among("benchmark_questions", sources)
 
 c1, c2 = st.columns([3, 2])
 c1.radio("Questions", list(sources), format_func=sources.get, key="benchmark_questions",
@@ -94,7 +93,7 @@ if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":ma
         bar.progress(min(1.0, fraction), text=f"Answering questions with {vectors.name}… {fraction:.0%}")
 
     try:
-        result = evaluate_analogies(vectors, questions, restrict_vocab=int(s.benchmark_restrict_vocab),
+        result = evaluate_analogies(vectors, parsed, restrict_vocab=int(s.benchmark_restrict_vocab),
                                     progress=progress)
     except InputError as error:
         st.error(f"{name}: {error}", icon=":material/error:")

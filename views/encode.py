@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.model import embedding_lookup
 from explorer.text import MAX_LENGTH, MAX_VOCAB_SIZE, one_hot
-from ui.common import ENCODE_DEFAULTS, encoded_reviews, encode_settings
+from ui.common import ENCODE_DEFAULTS, encoded_reviews
 from ui import state
 
 state.remember(ENCODE_DEFAULTS)
@@ -88,8 +88,7 @@ elif encoder.method == "hashing":
 st.subheader("An Embedding layer is a lookup table", divider="gray")
 words = sorted(encoder.word_ids)
 state.remember({"encode_lookup_word": words[0] if words else ""})
-if st.session_state.encode_lookup_word not in words and words:
-    st.session_state.encode_lookup_word = words[0]
+state.keep_among("encode_lookup_word", words)
 word = st.selectbox("Pick a word", words, key="encode_lookup_word", persist_state="session")
 index = encoder.id_of(word)
 run = st.session_state.get("run")

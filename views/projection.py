@@ -6,9 +6,11 @@ import streamlit as st
 from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.model import word_probabilities
-from explorer.projection import METHODS, default_perplexity, neighbour_table, project, project_snapshots
+from explorer.projection import (METHODS, default_perplexity, nearest_neighbours, neighbour_table,
+                                 project_snapshots)
 from explorer.weights import used_ids
 from ui import state
+from ui.common import trained_run
 
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 MAX_MOVIE_FRAMES = 60  # more frames add little to the motion and slow the page down
@@ -18,11 +20,8 @@ st.caption(
     "Each word's vector has as many numbers as the output dimension. PCA, t-SNE and UMAP "
     "squeeze them to 2 or 3 so we can look: nearby points are words the model treats alike."
 )
-run = st.session_state.get("run")
-if run is None:
-    st.info("Nothing to project yet: train a model first, then its embedding space appears here.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+run = trained_run("Nothing to project yet: train a model first, then its embedding space "
+                  "appears here.")
 
 state.remember({"projection_method": "pca", "projection_dims": 2, "projection_seed": 0,
                 "projection_show_unused": False, "projection_perplexity": 0.0})
@@ -86,10 +85,8 @@ hover = [f"<b>{w}</b> (id {i})<br>norm {n:.3f} · P({names[1]}) {p:.2f}<br>neare
 # --- the space at one epoch ----------------------------------------------------------------
 st.subheader("The embedding space", divider="gray")
 state.remember({"projection_epoch": epochs[-1], "projection_word": ""})
-if s.projection_epoch not in epochs:
-    s.projection_epoch = epochs[-1]
-if s.projection_word not in words:
-    s.projection_word = ""
+state.keep_among("projection_epoch", epochs, default=epochs[-1])
+state.keep_among("projection_word", words, default="")
 
 
 @st.fragment
@@ -108,9 +105,10 @@ def space_at_epoch():
                f"blue leans {names[0]}, red leans {names[1]}. Hover a point for its nearest words.")
     if picked:
         row = words.index(picked)
-        sims = trained @ trained[row] / np.maximum(norms * norms[row], 1e-12)
-        st.dataframe({"neighbour": [words[j] for j in nearest[row]],
-                      "cosine": [round(float(sims[j]), 4) for j in nearest[row]]}, hide_index=True)
+        k = len(nearest[row])
+        near = nearest_neighbours(trained, row, k=k) if k >= 1 else []
+        st.dataframe({"neighbour": [words[j] for j, _ in near],
+                      "cosine": [cosine for _, cosine in near]}, hide_index=True)
 
 
 space_at_epoch()
@@ -128,7 +126,7 @@ st.plotly_chart(movie, key="projection_movie")
 
 # --- export --------------------------------------------------------------------------------------
 c1, c2 = st.columns(2)
-c1.download_button("Coordinates as CSV (id, word, epoch, x, y…)", frames.to_csv(index=False),
+c1.download_button("Coordinates as CSV (id, word, epoch, x, y…)", lambda: frames.to_csv(index=False),
                    "projection.csv", "text/csv", key="projection_download_csv", width="stretch")
 c2.download_button("The movie as a standalone HTML file",
                    # Built only on click: the file carries all of plotly.js (several MB).

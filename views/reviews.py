@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer.errors import InputError
-from explorer.reviews import load_sample, read_reviews_csv, reviews_to_csv, sample_files, validate_reviews
+from explorer.reviews import (DEFAULT_CLASS_NAMES, load_sample, read_reviews_csv, reviews_to_csv,
+                              sample_files, validate_reviews)
 from ui import state
-from ui.common import class_names, ensure_reviews
+from ui.common import class_names
 
-ensure_reviews()
 names = class_names()
 state.remember({"reviews_class_0": names[0], "reviews_class_1": names[1]})
 if "reviews_pending_names" in st.session_state:
@@ -101,7 +101,7 @@ columns = st.columns(len(sample_files()) + 1)
 for column, name in zip(columns, sample_files()):
     slug = name.split()[0].lower()
     if column.button(f"Load: {name}", key=f"reviews_load_{slug}", width="stretch"):
-        replace_reviews(load_sample(name), ("negative", "positive"),
+        replace_reviews(load_sample(name), DEFAULT_CLASS_NAMES,
                         message=f"Loaded the sample: {name}.")
 
 upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names)",

@@ -93,8 +93,7 @@ elif s.vectors_source == "folder":
         st.info(f"The folder holds no vector files yet. Add one and reload this page, or "
                 f"upload a file instead.", icon=":material/folder_open:")
     else:
-        if s.get("vectors_file") not in names:
-            s.vectors_file = names[0]
+        state.keep_among("vectors_file", names)
         st.selectbox("File", names, key="vectors_file", persist_state="session")
         if st.button("Load and use this file", key="vectors_load", type="primary"):
             try:

@@ -5,15 +5,12 @@ import streamlit as st
 from explorer.charts import heat_style, vector_bars, weight_heatmap
 from explorer.weights import projector_files, used_ids, weight_table
 from ui import state
+from ui.common import trained_run
 
 MAX_SHADED_CELLS = 200_000  # beyond this, shading every cell makes the table slow to draw
 
 st.title("Weights")
-run = st.session_state.get("run")
-if run is None:
-    st.info("No model yet: train one first, then its Embedding table appears here.")
-    st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
-    st.stop()
+run = trained_run("No model yet: train one first, then its Embedding table appears here.")
 
 labels = run.encoded.encoder.row_labels()
 after = weight_table(run.weights_after, labels)
@@ -31,14 +28,16 @@ else:
     st.dataframe(after, hide_index=True, width="stretch", height=420)
     st.caption("The table is too large to shade every cell; the heatmaps below show it all.")
 
-vectors_tsv, metadata_tsv = projector_files(run.weights_after, labels)
+# The files are built only on click: most visits download nothing.
 c1, c2, c3 = st.columns(3)
-c1.download_button("Download weights as CSV", after.to_csv(index=False), "embedding_weights.csv",
+c1.download_button("Download weights as CSV", lambda: after.to_csv(index=False), "embedding_weights.csv",
                    "text/csv", key="weights_download_csv", width="stretch")
-c2.download_button("vectors.tsv (Embedding Projector)", vectors_tsv, "vectors.tsv",
+c2.download_button("vectors.tsv (Embedding Projector)",
+                   lambda: projector_files(run.weights_after, labels)[0], "vectors.tsv",
                    "text/tab-separated-values", key="weights_download_vectors",
                    width="stretch")
-c3.download_button("metadata.tsv (Embedding Projector)", metadata_tsv, "metadata.tsv",
+c3.download_button("metadata.tsv (Embedding Projector)",
+                   lambda: projector_files(run.weights_after, labels)[1], "metadata.tsv",
                    "text/tab-separated-values", key="weights_download_metadata",
                    width="stretch")
 st.caption("Load both .tsv files at projector.tensorflow.org (Load → choose file) to explore them there.")
@@ -47,8 +46,7 @@ st.caption("Load both .tsv files at projector.tensorflow.org (Load → choose fi
 st.subheader("One word's vector", divider="gray")
 choices = [labels[i] for i in used_ids(labels)]
 state.remember({"weights_word": choices[0] if choices else ""})
-if st.session_state.weights_word not in choices and choices:
-    st.session_state.weights_word = choices[0]
+state.keep_among("weights_word", choices)
 if choices:
     picked = st.selectbox("Word", choices, key="weights_word", persist_state="session")
     index = labels.index(picked)

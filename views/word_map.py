@@ -182,5 +182,5 @@ if method == "tsne":
     notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
                  "mean little.")
 st.caption(" ".join(notes))
-st.download_button("Coordinates as CSV (word, x, y…)", frame.to_csv(index=False),
+st.download_button("Coordinates as CSV (word, x, y…)", lambda: frame.to_csv(index=False),
                    "word_map.csv", "text/csv", key="word_map_download")

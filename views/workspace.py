@@ -5,11 +5,10 @@ import streamlit as st
 from explorer.errors import InputError
 from explorer.workspace import MAX_FILE_BYTES, MAX_QUERY_CHARS
 from ui import persistence
-from ui.common import class_names, ensure_reviews
+from ui.common import class_names
 
 STARTS = {"random": "random values", "glove_frozen": "GloVe, frozen", "glove_tuned": "GloVe, fine-tuned"}
 
-ensure_reviews()
 s = st.session_state
 names = class_names()
 run = s.get("run")

@@ -133,9 +133,9 @@ class AppPage:
         """The element container of the widget (or container) made with `key=`."""
         return self.page.locator(f".{key_class(key)}")
 
-    def labelled(self, label: str, *, exact: bool = True):
-        """The input whose visible label is `label` (text, number, select, slider...)."""
-        return self.page.get_by_label(label, exact=exact)
+    def value(self, key: str) -> str:
+        """What the input of the widget made with `key=` holds now, as text."""
+        return self.widget(key).locator("input").first.input_value()
 
     def button(self, text: str, *, exact: bool = True):
         """The button showing `text` (st.button, st.download_button, form submit)."""
@@ -251,6 +251,19 @@ class AppPage:
             if size:
                 self.page.set_viewport_size(size)
         return path
+
+
+def add_review(app: AppPage, text: str, *, click: bool = False) -> None:
+    """Type a review into the Add form (class: the first class name) and submit it with Enter,
+    or with a click on Add. (Enter is the default: on a busy machine the click sometimes landed
+    while the table above was still growing over the button.)"""
+    field = app.widget("reviews_new_text").locator("input")
+    field.fill(text)
+    with app.rerun_after():
+        if click:
+            app.button("Add").click()
+        else:
+            field.press("Enter")
 
 
 _CONTENT_HEIGHT_JS = """() => {

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from explorer.vectors import VECTORS_DIR_VARIABLE
-from tests.browser import AppPage, key_class
-from tests.browser.conftest import VIEWPORT, app_location, start_server
+from tests.browser import AppPage, add_review, key_class
+from tests.browser.conftest import app_location, start_server
+from tests.test_text import RESTAURANT
 
 pytestmark = pytest.mark.browser
 
@@ -45,26 +46,8 @@ def upload(app: AppPage, name: str, data: bytes | Path) -> None:
             field.set_input_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
 
 
-def add_review(app: AppPage, text: str, *, click: bool = False) -> None:
-    """Type a review into the Add form (class: the first class name) and submit it with Enter,
-    or with a click on Add. (Enter is the default: on a busy machine the click sometimes landed
-    while the table above was still growing over the button.)"""
-    field = app.widget("reviews_new_text").locator("input")
-    field.fill(text)
-    with app.rerun_after():
-        if click:
-            app.button("Add").click()
-        else:
-            field.press("Enter")
-
-
 def reviews_table(app: AppPage) -> pd.DataFrame:
     return app.read_table(app.page.locator(EDITOR))
-
-
-RESTAURANT_TEXTS = ["Never coming back!", "horrible service", "rude waitress", "cold food",
-                    "horrible food!", "awesome", "awesome services!", "rocks", "poor work",
-                    "couldn't have done better"]
 
 
 def start_with_my_table(app: AppPage) -> pd.DataFrame:
@@ -73,7 +56,7 @@ def start_with_my_table(app: AppPage) -> pd.DataFrame:
     add_review(app, MY_REVIEW)
     app.wait_for_text("11 reviews: 6 negative, 5 positive.")
     return pd.DataFrame({
-        "index": [str(row) for row in range(1, 12)], "text": RESTAURANT_TEXTS + [MY_REVIEW],
+        "index": [str(row) for row in range(1, 12)], "text": RESTAURANT + [MY_REVIEW],
         "class": ["negative"] * 5 + ["positive"] * 5 + ["negative"]})
 
 
@@ -582,10 +565,9 @@ def folder_server(browser, vectors_folder):
 
 
 @pytest.fixture
-def folder_app(browser, folder_server):
-    context = browser.new_context(viewport=VIEWPORT)
-    yield AppPage(context.new_page(), folder_server.base_url)
-    context.close()
+def folder_app(new_app, folder_server) -> AppPage:
+    """A new session on the folder server (its browser context is closed after the test)."""
+    return new_app(base_url=folder_server.base_url)
 
 
 def folder_files(app: AppPage) -> list[str]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import psutil
 import pytest
 
-from tests.browser import CONNECTED, AppPage
+from tests.browser import CONNECTED, AppPage, add_review
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, app_location, start_server
 from ui.common import TRAINING_SLOTS
 
@@ -152,14 +152,6 @@ def sessions(browser, room_browser, room_server):
 
 def mb(n_bytes: float) -> str:
     return f"{n_bytes / 1024**2:.0f} MB"
-
-
-def add_review(app: AppPage, text: str) -> None:
-    """Type a review into the Add form and submit it with Enter."""
-    field = app.widget("reviews_new_text").locator("input")
-    field.fill(text)
-    with app.rerun_after():
-        field.press("Enter")
 
 
 def words_on(app: AppPage) -> set[str]:

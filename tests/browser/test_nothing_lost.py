@@ -14,32 +14,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from explorer.workspace import workspace_from_json
-from tests.browser import ARTIFACTS, AppPage
+from tests.browser import ARTIFACTS, AppPage, add_review
 
 pytestmark = pytest.mark.browser
 
-NAV_LINKS = '[data-testid="stSidebarNav"] a[href]'
 FILE_INPUT = 'input[type="file"]'
 TRAINING_TIMEOUT = 300.0
-
-
-def go(app: AppPage, url_path: str) -> None:
-    """Click the sidebar link to `url_path` ("" is the Reviews page), staying in the session."""
-    for link in app.page.locator(NAV_LINKS).all():
-        path = urlparse(link.get_attribute("href") or "").path.strip("/")
-        if path == url_path:
-            with app.rerun_after():
-                link.click()
-            return
-    raise AssertionError(f"The sidebar has no link to /{url_path}.")
-
-
-def see(app: AppPage, text: str, *, timeout: float = 60.0) -> None:
-    """Wait until the main area shows `text` in an element of the latest run."""
-    fresh = "xpath=self::*[not(ancestor-or-self::*[@data-stale='true'])]"
-    app.page.locator('[data-testid="stMainBlockContainer"]').get_by_text(text).locator(
-        fresh).first.wait_for(state="visible", timeout=1000 * timeout)
-    app.wait()
 
 
 def type_into(app: AppPage, key: str, value: str) -> None:
@@ -48,10 +28,6 @@ def type_into(app: AppPage, key: str, value: str) -> None:
     with app.rerun_after():
         box.fill(value)
         box.press("Enter")
-
-
-def value_of(app: AppPage, key: str) -> str:
-    return app.widget(key).locator("input").first.input_value()
 
 
 def first_review_cell(app: AppPage):
@@ -87,15 +63,13 @@ def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new
         editor.fill("Never again, truly!")
         editor.press("Enter")
     assert saved_param(app), "A table edit did not reach the address."
-    app.widget("reviews_new_text").locator("input").fill("lovely soup")
-    with app.rerun_after():
-        app.button("Add").click()
-    see(app, "11 reviews: 6 negative, 5 positive.")
+    add_review(app, "lovely soup", click=True)
+    app.wait_for_text("11 reviews: 6 negative, 5 positive.")
     type_into(app, "reviews_class_0", "grumpy")
-    see(app, "11 reviews: 6 grumpy, 5 positive.")
-    go(app, "encode")
+    app.wait_for_text("11 reviews: 6 grumpy, 5 positive.")
+    app.navigate("encode")
     type_into(app, "encode_vocab_size", "77")
-    assert value_of(app, "encode_vocab_size") == "77"
+    assert app.value("encode_vocab_size") == "77"
     app.assert_no_exception()
     link = app.page.url
     assert saved_param(app), f"The address holds no saved work: {link}"
@@ -104,10 +78,10 @@ def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new
     app.wait()
     app.assert_no_exception()
     assert urlparse(app.page.url).path.endswith("/encode")
-    assert value_of(app, "encode_vocab_size") == "77"
-    go(app, "")
-    see(app, "11 reviews: 6 grumpy, 5 positive.")
-    assert value_of(app, "reviews_class_0") == "grumpy"
+    assert app.value("encode_vocab_size") == "77"
+    app.navigate("")
+    app.wait_for_text("11 reviews: 6 grumpy, 5 positive.")
+    assert app.value("reviews_class_0") == "grumpy"
     assert first_review(app) == "Never again, truly!"
     app.screenshot("nothing-lost-after-refresh")
 
@@ -115,10 +89,10 @@ def test_a_refresh_and_a_new_browser_keep_reviews_and_settings(app: AppPage, new
     elsewhere.page.goto(link, wait_until="domcontentloaded")
     elsewhere.wait()
     elsewhere.assert_no_exception()
-    assert value_of(elsewhere, "encode_vocab_size") == "77"
-    go(elsewhere, "")
-    see(elsewhere, "11 reviews: 6 grumpy, 5 positive.")
-    assert value_of(elsewhere, "reviews_class_0") == "grumpy"
+    assert elsewhere.value("encode_vocab_size") == "77"
+    elsewhere.navigate("")
+    elsewhere.wait_for_text("11 reviews: 6 grumpy, 5 positive.")
+    assert elsewhere.value("reviews_class_0") == "grumpy"
     assert first_review(elsewhere) == "Never again, truly!"
     elsewhere.screenshot("nothing-lost-link-in-another-browser")
 
@@ -143,7 +117,7 @@ def test_work_too_big_for_the_address_says_so_and_leaves_no_reviews_there(app: A
     big.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
     with app.rerun_after():
         app.widget("reviews_upload").locator(FILE_INPUT).set_input_files(str(big))
-    see(app, "Loaded 1500 reviews from big.csv.")
+    app.wait_for_text("Loaded 1500 reviews from big.csv.")
     sidebar = app.page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("too big for the page address").wait_for(state="visible", timeout=30_000)
     assert saved_param(app) is None  # not even the earlier, smaller reviews
@@ -153,14 +127,14 @@ def test_work_too_big_for_the_address_says_so_and_leaves_no_reviews_there(app: A
 def test_a_workspace_file_takes_the_trained_model_to_another_browser(app: AppPage, new_app, tmp_path):
     app.open("")
     type_into(app, "reviews_class_1", "great")
-    go(app, "train")
+    app.navigate("train")
     type_into(app, "train_epochs", "10")
     with app.rerun_after(timeout=TRAINING_TIMEOUT):
         app.widget("train_start").locator("button").click()
-    see(app, "10 / 10", timeout=TRAINING_TIMEOUT)
+    app.wait_for_text("10 / 10", timeout=TRAINING_TIMEOUT)
     app.assert_no_exception()
 
-    go(app, "workspace")
+    app.navigate("workspace")
     app.assert_no_exception()
     shown = app.text()
     assert "10 reviews" in shown and "trained model" in shown
@@ -179,24 +153,24 @@ def test_a_workspace_file_takes_the_trained_model_to_another_browser(app: AppPag
     bad.write_text("these are my notes, not a workspace", encoding="utf-8")
     with other.rerun_after():
         other.widget("workspace_upload").locator(FILE_INPUT).set_input_files(str(bad))
-    see(other, "notes.json: This is not an Embedding Explorer workspace file")
+    other.wait_for_text("notes.json: This is not an Embedding Explorer workspace file")
     assert "Nothing was changed." in " ".join(other.errors())
     other.screenshot("nothing-lost-bad-file")
     foreign = tmp_path / "package.json"
     foreign.write_text(json.dumps({"name": "app", "version": "1.0.0"}), encoding="utf-8")
     with other.rerun_after():
         other.widget("workspace_upload").locator(FILE_INPUT).set_input_files(str(foreign))
-    see(other, "package.json: This is not an Embedding Explorer workspace file")
+    other.wait_for_text("package.json: This is not an Embedding Explorer workspace file")
 
     with other.rerun_after(timeout=TRAINING_TIMEOUT):
         other.widget("workspace_upload").locator(FILE_INPUT).set_input_files(str(saved))
-    see(other, "Opened nothing-lost-workspace.json", timeout=TRAINING_TIMEOUT)
+    other.wait_for_text("Opened nothing-lost-workspace.json", timeout=TRAINING_TIMEOUT)
     other.assert_no_exception()
     assert re.search(r"10 reviews, their class names and settings, and a trained model \(#1",
                      other.text())
     other.screenshot("nothing-lost-opened")
-    go(other, "train")
-    see(other, "10 / 10")
+    other.navigate("train")
+    other.wait_for_text("10 / 10")
     other.assert_no_exception()
-    assert value_of(other, "train_epochs") == "10"
+    assert other.value("train_epochs") == "10"
     other.screenshot("nothing-lost-opened-train")

@@ -5,11 +5,10 @@ import time
 
 import pytest
 
-from tests.browser import CONNECTED, MAIN_BLOCK, AppPage
+from tests.browser import CONNECTED, MAIN_BLOCK, NAV_LINKS, AppPage
 from tests.browser.conftest import VIEWPORT, app_location, start_server
 
 FIRST_PAGE_SECONDS = 5.0
-NAV_LINKS = '[data-testid="stSidebarNav"] a[href]'
 
 
 @pytest.mark.browser

@@ -14,11 +14,8 @@ import re
 import pytest
 
 from tests.browser import AppPage
+from tests.test_text import RESTAURANT
 
-RESTAURANT_REVIEWS = [
-    "Never coming back!", "horrible service", "rude waitress", "cold food", "horrible food!",
-    "awesome", "awesome services!", "rocks", "poor work", "couldn't have done better",
-]
 SAMPLE_WORDS = {"never", "coming", "back", "horrible", "service", "rude", "waitress", "cold",
                 "food", "awesome", "services", "rocks", "poor", "work", "couldn't", "have",
                 "done", "better"}
@@ -29,10 +26,6 @@ TRAINING_TIMEOUT = 300.0  # seconds; 100 epochs take a few seconds alone, longer
 PROGRESS = '[data-testid="stProgress"]'
 
 pytestmark = pytest.mark.browser
-
-
-def input_value(app: AppPage, key: str) -> str:
-    return app.widget(key).locator("input").first.input_value()
 
 
 def checked_option(app: AppPage, key: str) -> str:
@@ -70,7 +63,14 @@ def load_restaurant_sample(app: AppPage) -> None:
     app.wait_for_text("Loaded the sample: Restaurant reviews.")
 
 
-def test_story_reviews_encode_train_weights(app: AppPage):
+def plot_texts(app: AppPage, key: str) -> list[str]:
+    """The words drawn in a plotly chart (point labels, legends, titles), as SVG text."""
+    chart = app.widget(key)
+    chart.locator(".main-svg").first.wait_for(state="visible", timeout=30_000)
+    return [t.strip() for t in chart.locator("svg text").all_text_contents() if t.strip()]
+
+
+def test_story_reviews_encode_train_weights_projection_analogy(app: AppPage):
     # Reviews: the tutorial's ten reviews, five of each class.
     load_restaurant_sample(app)
     app.assert_no_exception()
@@ -78,7 +78,7 @@ def test_story_reviews_encode_train_weights(app: AppPage):
     assert "Loaded the sample: Restaurant reviews." in shown
     assert "10 reviews: 5 negative, 5 positive." in shown
     table = app.read_table(app.page.locator('[class*="st-key-reviews_editor_"]'))
-    assert table["text"].tolist() == RESTAURANT_REVIEWS
+    assert table["text"].tolist() == RESTAURANT
     assert table["class"].tolist() == ["negative"] * 5 + ["positive"] * 5
     app.screenshot("story-1-reviews")
 
@@ -86,7 +86,7 @@ def test_story_reviews_encode_train_weights(app: AppPage):
     app.navigate("encode", screenshot="story-2-encode")
     app.assert_no_exception()
     for key, value in TUTORIAL_ENCODE.items():
-        assert input_value(app, key) == value, key
+        assert app.value(key) == value, key
     assert checked_option(app, "encode_method") == "hashing"
     assert checked_option(app, "encode_padding") == "post"
     assert "The padded matrix the model reads" in app.text()
@@ -105,8 +105,8 @@ def test_story_reviews_encode_train_weights(app: AppPage):
     app.navigate("train", screenshot="story-3-train-before")
     app.assert_no_exception()
     for key, value in TUTORIAL_TRAIN.items():
-        assert input_value(app, key) == value, key
-    assert input_value(app, "train_head").startswith("Flatten")
+        assert app.value(key) == value, key
+    assert app.value("train_head").startswith("Flatten")
     metrics = app.metrics()
     assert metrics["Total params"] == "433", metrics
     assert metrics["Trainable params"] == "433", metrics
@@ -134,21 +134,6 @@ def test_story_reviews_encode_train_weights(app: AppPage):
     words_column = next(c for c in weights.columns if "word" in c.lower())
     named = set(re.findall(r"[\w']+", " ".join(weights[words_column])))
     assert SAMPLE_WORDS <= named, f"Words missing from the weight table: {SAMPLE_WORDS - named}"
-
-
-def plot_texts(app: AppPage, key: str) -> list[str]:
-    """The words drawn in a plotly chart (point labels, legends, titles), as SVG text."""
-    chart = app.widget(key)
-    chart.locator(".main-svg").first.wait_for(state="visible", timeout=30_000)
-    return [t.strip() for t in chart.locator("svg text").all_text_contents() if t.strip()]
-
-
-def test_story_projection_and_analogy(app: AppPage):
-    # The trained tutorial model, as the first part of the story leaves it.
-    load_restaurant_sample(app)
-    app.navigate("train")
-    train_and_watch(app)
-    assert app.metrics()["Final accuracy"] == "100.00%"
 
     # Projection: a 2-D PCA of the trained space with one labelled point per used id.
     app.navigate("projection")
