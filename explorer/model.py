@@ -270,15 +270,19 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
         result.snapshots, result.snapshot_epochs = [], []
     recorder = _recorder_class()(result, every=every, on_epoch=on_epoch, should_stop=should_stop)
     started = time.perf_counter()
-    result.model.fit(train_data, validation_data=val_data, epochs=settings.epochs, verbose=0,
-                     shuffle=False,  # the dataset shuffles itself, seeded
-                     callbacks=[recorder])
-    result.seconds = time.perf_counter() - started
-    result.weights_after = embedding_weights(result.model)
-    last = result.epochs_run
-    if every and last and result.snapshot_epochs[-1] != last:
-        result.snapshots.append(result.weights_after)
-        result.snapshot_epochs.append(last)
+    try:
+        result.model.fit(train_data, validation_data=val_data, epochs=settings.epochs,
+                         verbose=0, shuffle=False,  # the dataset shuffles itself, seeded
+                         callbacks=[recorder])
+    finally:
+        # Also when `on_epoch` raises to end training early (a Streamlit rerun after a Stop
+        # click does): the run then holds what was learnt up to its last whole epoch.
+        result.seconds = time.perf_counter() - started
+        result.weights_after = embedding_weights(result.model)
+        last = result.epochs_run
+        if every and last and result.snapshot_epochs[-1] != last:
+            result.snapshots.append(result.weights_after)
+            result.snapshot_epochs.append(last)
     return result
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from explorer.errors import InputError
-from explorer.model import (ModelSettings, build_model, predict_texts, prepare, split_indices,
-                            train, word_probabilities)
+from explorer.model import (ModelSettings, build_model, embedding_weights, predict_texts, prepare,
+                            split_indices, train, word_probabilities)
 from explorer.text import EncodeSettings, encode
 from explorer.weights import projector_files, weight_table
 from tests.test_text import RESTAURANT
@@ -133,6 +133,27 @@ def test_stop_request_ends_after_current_epoch():
     assert result.epochs_run == 3 and seen == [1, 2, 3]
     assert result.stopped == "Stopped by request after epoch 3."
     assert result.snapshot_epochs[-1] == 3
+
+
+def test_training_ended_by_an_exception_keeps_what_was_learnt(monkeypatch):
+    # The page's Stop button ends training by a Streamlit rerun raised from the epoch hook.
+    import explorer.model as model_module
+
+    class Rerun(Exception):
+        pass
+
+    def interrupt_after_epoch_5(epoch, history):
+        if epoch == 5:
+            raise Rerun
+
+    monkeypatch.setattr(model_module, "SNAPSHOT_BUDGET_BYTES", 8 * 1600)  # every 3rd of 20
+    result = prepare(encode(RESTAURANT, EncodeSettings()), LABELS, settings=ModelSettings(epochs=20))
+    with pytest.raises(Rerun):
+        train(result, on_epoch=interrupt_after_epoch_5)
+    assert result.epochs_run == 5 and result.seconds > 0
+    assert np.array_equal(result.weights_after, embedding_weights(result.model))
+    assert not np.array_equal(result.weights_after, result.weights_before)
+    assert result.snapshot_epochs == [0, 3, 5]  # the movie ends where training did
 
 
 def test_snapshots_thinned_for_long_runs_and_dropped_for_huge_tables(monkeypatch):

@@ -137,6 +137,7 @@ def open_workspace(content) -> str:
                     "embedding_start": workspace.embedding_start})
     s = st.session_state
     s.pop("training", None)
+    s.pop("training_done", None)
     s.train_preview = None
     if run is None:
         s.pop("run", None)

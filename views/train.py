@@ -1,12 +1,14 @@
 """Train: build the small Keras model (Embedding → head → sigmoid) and watch it learn, epoch by epoch."""
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
 from explorer.charts import compare_runs, training_curves, update_training_curves
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
-                            ModelSettings, embedding_weights, predict_texts, prepare, train)
+                            ModelSettings, predict_texts, prepare, train)
 from explorer.analogy import embedding_matrix_for
 from ui import state
 from ui.common import encoded_reviews, training_queue
@@ -17,6 +19,8 @@ TRAIN_DEFAULTS = {
     "train_learning_rate": 0.001, "train_optimizer": "adam", "train_head": "flatten",
     "train_validation_split": 0.0, "train_seed": 0, "train_start_from": "random",
 }
+# The longest this page waits for an interrupted training to end its epoch.
+TRAINING_HANDOFF_S = 60.0
 STARTS = {
     "random": "Random (uniform ±0.05)",
     "glove_frozen": "GloVe 6B 50d, frozen",
@@ -37,8 +41,12 @@ st.caption(
 # at an epoch end; what was learnt so far is kept here.
 if s.get("training") is not None:
     interrupted = s.pop("training")
-    if interrupted.epochs_run:
-        interrupted.weights_after = embedding_weights(interrupted.model)
+    # With Streamlit's fast reruns this run starts while the interrupted one may still be ending
+    # its epoch in another thread; wait until train() has let go of the result.
+    done = s.pop("training_done", None)
+    if done is not None:
+        done.wait(timeout=TRAINING_HANDOFF_S)
+    if interrupted.epochs_run:  # train() already kept its weights, time and last snapshot
         interrupted.stopped = interrupted.stopped or (
             f"Training was stopped after epoch {interrupted.epochs_run} of "
             f"{interrupted.settings.epochs}; the weights learnt so far are kept.")
@@ -149,7 +157,8 @@ if start:
     result.label = (f"#{len(s.get('runs', [])) + 1}: {STARTS[s.train_start_from]}, {settings.head}, "
                     f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
                     f"seed {settings.seed}")
-    s.training = result
+    done = threading.Event()  # set by this thread however its run ends (see the top)
+    s.training, s.training_done = result, done
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
 
@@ -167,8 +176,11 @@ if start:
                                     "training now on this server. It starts by itself; Stop "
                                     "leaves the line.")
 
-    with training_queue().turn(on_wait):
-        train(result, on_epoch=on_epoch)
+    try:
+        with training_queue().turn(on_wait):
+            train(result, on_epoch=on_epoch)
+    finally:
+        done.set()
     s.training = None
     state.keep_run(result)
     st.rerun()
