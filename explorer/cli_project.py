@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from explorer.errors import InputError, check_int
+from explorer.spreadsheet import frame_to_csv
 
 GLOVE_ROWS = 400_000
 
@@ -54,7 +55,8 @@ def run_project(args) -> int:
         score, used = trustworthiness(matrix, frame, n_neighbors=10)
         summary.update(trustworthiness=round(score, 4), trustworthiness_neighbors=used)
     if args.out:
-        frame.to_csv(args.out, index=False)
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            out.write(frame_to_csv(frame))
         summary["out"] = args.out
     if args.json:
         print(json.dumps(summary))

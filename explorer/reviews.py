@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice
+from explorer.spreadsheet import frame_to_csv, restore_cell
 from explorer.text import tokenize
 
 DEFAULT_CLASS_NAMES = ("negative", "positive")
@@ -106,9 +107,15 @@ def read_reviews_csv(
     text = _decode(bytes(data), max_bytes=max_bytes)
     table = _parse_csv(text)
     columns = _find_columns(table)
-    texts = table[columns["text"]].str.strip()
+    # Cells the app quoted against spreadsheet formulas (see explorer.spreadsheet) come back as typed.
+    texts = table[columns["text"]].str.strip().map(restore_cell)
     raw_labels = table[columns["label"]].str.strip()
     filled = (texts != "") | (raw_labels != "")
+    if not filled.any():
+        raise InputError(
+            "The file has a header but no reviews under it. Add rows of text,label to the file, "
+            "or load a sample."
+        )
     labels, names = _labels_from_strings(raw_labels[filled].tolist(), list(np.flatnonzero(filled)),
                                          class_names=tuple(class_names))
     return _frame(texts[filled].tolist(), labels), names
@@ -169,7 +176,7 @@ def reviews_to_csv(reviews: pd.DataFrame, *, class_names: tuple[str, str] | None
     labels = _label_ids(reviews["label"].tolist(), class_names=names,
                         accept_names=class_names is not None)
     texts = [_clean_text(value) for value in reviews["text"]]
-    return _frame(texts, labels).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return frame_to_csv(_frame(texts, labels), lineterminator="\n").encode("utf-8")
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from explorer.spreadsheet import safe_cell
+
 
 def weight_table(weights: np.ndarray, row_labels: list[str]) -> pd.DataFrame:
     """One row per id: id, its words, and one column per dimension (d0, d1, ...).
@@ -42,5 +44,5 @@ def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, st
     rows = used_ids(row_labels)
     vectors = "".join("\t".join(f"{v:.6g}" for v in weights[i]) + "\n" for i in rows)
     # Tabs or newlines inside a label would break the one-label-per-line format.
-    metadata = "".join(" ".join(row_labels[i].split()) + "\n" for i in rows)
+    metadata = "".join(safe_cell(" ".join(row_labels[i].split())) + "\n" for i in rows)
     return vectors, metadata

@@ -5,6 +5,7 @@ import streamlit as st
 
 from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
+from explorer.spreadsheet import frame_to_csv
 from explorer.model import word_probabilities
 from explorer.projection import (METHODS, default_perplexity, nearest_neighbours, neighbour_table,
                                  project_snapshots)
@@ -126,7 +127,7 @@ st.plotly_chart(movie, key="projection_movie")
 
 # --- export --------------------------------------------------------------------------------------
 c1, c2 = st.columns(2)
-c1.download_button("Coordinates as CSV (id, word, epoch, x, y…)", lambda: frames.to_csv(index=False),
+c1.download_button("Coordinates as CSV (id, word, epoch, x, y…)", lambda: frame_to_csv(frames),
                    "projection.csv", "text/csv", key="projection_download_csv", width="stretch")
 c2.download_button("The movie as a standalone HTML file",
                    # Built only on click: the file carries all of plotly.js (several MB).

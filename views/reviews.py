@@ -56,10 +56,12 @@ editor_key = f"reviews_editor_{version}"
 if editor_key not in st.session_state:
     # A fresh editor (first visit, back from another page, or a new table): show the saved table.
     saved = st.session_state.reviews
+    # Explicit dtypes: an empty column would otherwise be float, which the text editor refuses.
     st.session_state.reviews_shown = pd.DataFrame({
-        "text": saved["text"].astype(str).tolist(),
-        "class": [names[int(v)] if str(v) in ("0", "1") else None for v in saved["label"]],
-    }, index=pd.RangeIndex(1, len(saved) + 1))  # row numbers as messages count them, from 1
+        "text": pd.Series(saved["text"].astype(str).tolist(), dtype=object),
+        "class": pd.Series([names[int(v)] if str(v) in ("0", "1") else None
+                            for v in saved["label"]], dtype=object),
+    }).set_axis(pd.RangeIndex(1, len(saved) + 1))  # row numbers as messages count them, from 1
 edited = st.data_editor(
     st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
     width="stretch",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from explorer.charts import heat_style, vector_bars, weight_heatmap
+from explorer.spreadsheet import frame_to_csv
 from explorer.weights import projector_files, used_ids, weight_table
 from ui import state
 from ui.common import trained_run
@@ -30,7 +31,7 @@ else:
 
 # The files are built only on click: most visits download nothing.
 c1, c2, c3 = st.columns(3)
-c1.download_button("Download weights as CSV", lambda: after.to_csv(index=False), "embedding_weights.csv",
+c1.download_button("Download weights as CSV", lambda: frame_to_csv(after), "embedding_weights.csv",
                    "text/csv", key="weights_download_csv", width="stretch")
 c2.download_button("vectors.tsv (Embedding Projector)",
                    lambda: projector_files(run.weights_after, labels)[0], "vectors.tsv",

@@ -9,6 +9,7 @@ from explorer.analogy import MAX_TOPN, neighbours
 from explorer.charts import MAP_LABELS, word_map
 from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
+from explorer.spreadsheet import frame_to_csv
 from ui import state
 from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
 
@@ -182,5 +183,5 @@ if method == "tsne":
     notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
                  "mean little.")
 st.caption(" ".join(notes))
-st.download_button("Coordinates as CSV (word, x, y…)", lambda: frame.to_csv(index=False),
+st.download_button("Coordinates as CSV (word, x, y…)", lambda: frame_to_csv(frame),
                    "word_map.csv", "text/csv", key="word_map_download")
