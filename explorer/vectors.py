@@ -49,6 +49,7 @@ REASONS = {
 _FIRST_LINES_KEPT = 5
 _CHUNK_LINES = 20_000
 _MAX_DIM = 10_000
+_MAX_HEADER_DIGITS = 12  # a word2vec header's count and dimensions; more is not a header
 _QUOTE_CHARS = 40
 
 
@@ -394,7 +395,7 @@ def resolve_vector_file(name: str) -> Path:
         The resolved path (links followed) of a regular file inside the folder.
     """
     folder = vectors_dir()
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip() or "\x00" in name:
         raise InputError(f"`name` must be the name of a vectors file. Received: name={name!r}")
     relative = Path(name)
     inside = f"`name` must be a file inside the vectors folder {str(folder)!r}"
@@ -510,6 +511,7 @@ class _Parser:
         self.format = "glove"
         self.dim: int | None = None
         self.header_count: int | None = None
+        self.maybe_header: tuple[int, int] | None = None  # a first line "count 1", undecided
         self.lines_seen = 0
         self.vector_lines = 0
         self.words: list[str] = []
@@ -584,14 +586,25 @@ class _Parser:
         if not lines:
             return lines
         parts = lines[0].split()
-        if len(parts) == 2 and all(p.isdigit() for p in parts):
-            self.format = "word2vec"
-            self.header_count, self.dim = int(parts[0]), int(parts[1])
-            if not 1 <= self.dim <= _MAX_DIM:
-                raise InputError(f"`{self.name}` line 1: the header gives {self.dim} dimensions; "
-                                 f"it must be between 1 and {_MAX_DIM:,}.")
-            return lines[1:]
-        return lines
+        if not (len(parts) == 2 and all(p.isdigit() for p in parts)):
+            return lines
+        if any(len(p) > _MAX_HEADER_DIGITS for p in parts):
+            raise InputError(f"`{self.name}` line 1: the header is not valid: word2vec text "
+                             f"starts with a line \"count dimensions\", and these numbers are "
+                             f"far too large. Fix the first line (GloVe text has no header).")
+        count, dim = int(parts[0]), int(parts[1])
+        if _common_count(lines[1:]) == 1:
+            # "0 1" may as well be the word "0" of a 1-dimensional GloVe file: it is a header
+            # only if the rest agrees (1 dimension, and as many vector lines as it announces),
+            # which is known at the end. Until then the line is read as a vector.
+            self.maybe_header = (count, dim)
+            return lines
+        self.format = "word2vec"
+        self.header_count, self.dim = count, dim
+        if not 1 <= self.dim <= _MAX_DIM:
+            raise InputError(f"`{self.name}` line 1: the header gives {self.dim:,} dimensions; "
+                             f"it must be between 1 and {_MAX_DIM:,}.")
+        return lines[1:]
 
     def _split(self, line: bytes) -> tuple[str, bytes, str | None]:
         """(word, values text, None) for a well-shaped line, else (word, b"", reason)."""
@@ -658,6 +671,13 @@ class _Parser:
                 f"(on_error='skip').")
 
     def finish(self) -> tuple[Vectors, LoadReport]:
+        if (self.maybe_header is not None and self.maybe_header == (self.vector_lines - 1, 1)
+                and self.words and self.seen.get(self.words[0]) == 1):
+            # The first line was a word2vec header after all: the rest of the file agrees.
+            self.format, self.header_count = "word2vec", self.vector_lines - 1
+            self.vector_lines -= 1
+            del self.seen[self.words.pop(0)]
+            self.blocks[0] = self.blocks[0][1:]
         if self.header_count is not None and self.header_count != self.vector_lines:
             mismatch = (f"header announces {self.header_count:,} vectors but the file has "
                         f"{self.vector_lines:,} vector lines")
