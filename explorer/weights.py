@@ -46,3 +46,39 @@ def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, st
     # Tabs or newlines inside a label would break the one-label-per-line format.
     metadata = "".join(safe_cell(" ".join(row_labels[i].split())) + "\n" for i in rows)
     return vectors, metadata
+
+
+def id_window(index: int, *, vocab_size: int, width: int = 21) -> range:
+    """`width` consecutive ids around `index`, inside 0..vocab_size-1, to show a slice of a
+    table of one row (or column) per id that is too large to send to a browser whole.
+
+    Example:
+        >>> id_window(30, vocab_size=50, width=5), id_window(1, vocab_size=50, width=5)
+        (range(28, 33), range(0, 5))
+
+    Args:
+        index: the id that must be in the window.
+        vocab_size: number of ids.
+        width: largest number of ids in the window.
+
+    Returns:
+        A range of ids that contains `index`.
+    """
+    width = max(1, min(width, vocab_size))
+    start = min(max(0, index - width // 2), vocab_size - width)
+    return range(start, start + width)
+
+
+def random_start_rows(ids, *, output_dim: int, seed: int = 0) -> np.ndarray:
+    """Rows of a seeded uniform ±0.05 table (the Embedding layer's kind of start), one per id.
+
+    Each row is drawn from its own seed, so a slice of a 100,000-row table costs only its rows
+    and gives the same numbers as any other slice that holds them.
+
+    Example:
+        >>> a = random_start_rows([3, 4], output_dim=2)
+        >>> bool((random_start_rows([4], output_dim=2) == a[1:]).all())
+        True
+    """
+    rows = [np.random.default_rng([seed, int(i)]).uniform(-0.05, 0.05, output_dim) for i in ids]
+    return np.array(rows, dtype=np.float32).reshape(len(rows), output_dim)

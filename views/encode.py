@@ -6,8 +6,10 @@ import streamlit as st
 
 from explorer.model import embedding_lookup
 from explorer.text import MAX_LENGTH, MAX_VOCAB_SIZE, one_hot
+from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
 from ui import state
+from ui.markup import md
 
 state.remember(ENCODE_DEFAULTS)
 st.title("Encode")
@@ -38,18 +40,30 @@ encoder = encoded.encoder
 names = st.session_state.class_names
 
 # --- review by review ---------------------------------------------------------------------------
+# Large review sets are shown a window at a time: a browser table of 100,000 styled rows would
+# take minutes to build and megabytes to send.
+ROWS_SHOWN = 200
 st.subheader("Tokens → ids → padded row", divider="gray")
-table = encoded.table()
-table.insert(0, "review", st.session_state.reviews["text"].astype(str).str.slice(0, 200).tolist())
-table.insert(1, "class", [names[int(v)] for v in labels])
+n_reviews = encoded.padded.shape[0]
+first = 0
+if n_reviews > ROWS_SHOWN:
+    state.remember({"encode_first_review": 1})
+    first = st.number_input(f"First review shown (of {n_reviews:,}; {ROWS_SHOWN} at a time)",
+                            min_value=1, max_value=n_reviews, step=ROWS_SHOWN,
+                            key="encode_first_review") - 1
+shown = slice(first, first + ROWS_SHOWN)
+table = encoded.table().iloc[shown].reset_index(drop=True)
+table.insert(0, "review", st.session_state.reviews["text"].iloc[shown].astype(str).str.slice(0, 200).tolist())
+table.insert(1, "class", [names[int(v)] for v in labels[shown]])
 lost = (table["cut by max length"] != "") | (table["outside vocabulary"] != "")
 st.dataframe(
     table.style.apply(lambda row: ["background-color: #fdebd0" if lost[row.name] else ""] * len(row),
                       axis=1),
     width="stretch", hide_index=True,
 )
-n_cut = int((table["cut by max length"] != "").sum())
-n_unknown = int((table["outside vocabulary"] != "").sum())
+all_rows = encoded.table()
+n_cut = int((all_rows["cut by max length"] != "").sum())
+n_unknown = int((all_rows["outside vocabulary"] != "").sum())
 if n_cut or n_unknown:
     st.info(
         f"Highlighted rows lost words: {n_cut} review(s) longer than max length "
@@ -59,8 +73,11 @@ if n_cut or n_unknown:
     )
 
 st.subheader("The padded matrix the model reads", divider="gray")
-st.caption(f"{encoded.padded.shape[0]} reviews × {encoded.padded.shape[1]} ids; 0 is padding.")
-st.dataframe(encoded.padded_frame(), width="stretch", height=min(400, 38 + 35 * len(labels)))
+padded = encoded.padded_frame().iloc[shown]
+padded.index = range(first + 1, first + 1 + len(padded))  # review numbers, from 1
+window_note = f" (reviews {first + 1}–{first + len(padded)} shown)" if n_reviews > ROWS_SHOWN else ""
+st.caption(f"{encoded.padded.shape[0]} reviews × {encoded.padded.shape[1]} ids{window_note}; 0 is padding.")
+st.dataframe(padded, width="stretch", height=min(400, 38 + 35 * len(padded)))
 
 # --- id → words --------------------------------------------------------------------------------
 st.subheader("Which words share an id", divider="gray")
@@ -69,9 +86,10 @@ collisions = encoder.collisions
 id_table = pd.DataFrame({"id": list(mapping), "words": [", ".join(w) for w in mapping.values()]})
 id_table = id_table.sort_values("id", ignore_index=True)
 id_table["collision"] = id_table["id"].isin(list(collisions))
+MAX_STYLED_IDS = 2_000  # shading is drawn cell by cell; a large table keeps its collision column
 st.dataframe(
     id_table.style.apply(lambda row: ["background-color: #fadbd8" if row["collision"] else ""] * len(row),
-                         axis=1),
+                         axis=1) if len(id_table) <= MAX_STYLED_IDS else id_table,
     width="stretch", hide_index=True, height=min(400, 38 + 35 * len(id_table)),
 )
 if collisions:
@@ -91,30 +109,40 @@ state.remember({"encode_lookup_word": words[0] if words else ""})
 state.keep_among("encode_lookup_word", words)
 word = st.selectbox("Pick a word", words, key="encode_lookup_word", persist_state="session")
 index = encoder.id_of(word)
+# The one-hot row has vocab_size positions; a window of ids around this one always shows its 1.
+window = id_window(index, vocab_size=encoder.vocab_size)
 run = st.session_state.get("run")
 if run is not None and run.weights_after.shape[0] == encoder.vocab_size:
-    matrix, source = run.weights_after, "the trained model's Embedding weights"
+    rows, dim = run.weights_after[window.start:window.stop], run.weights_after.shape[1]
+    source = "the trained model's Embedding weights"
     layer_row = embedding_lookup(run.model, index)  # the real Keras layer, called on [[id]]
     layer_name = "Embedding layer output"
 else:
     # Before training, the table holds small random numbers; show such a start, seeded.
     dim = int(st.session_state.get("train_output_dim", 8))
-    matrix = np.random.default_rng(0).uniform(-0.05, 0.05, (encoder.vocab_size, dim)).astype("float32")
+    rows = random_start_rows(window, output_dim=dim, seed=0)
     source = f"a random start ({dim} dimensions, seed 0); train a model to see learnt weights"
-    layer_row, layer_name = matrix[index], f"row {index} of the matrix"
-row = one_hot(index, vocab_size=encoder.vocab_size)
-product = row @ matrix
-st.markdown(f"**{word}** has id **{index}**. Its one-hot row has a single 1 at position {index}:")
-one_hot_row = pd.DataFrame([row.astype(int)], index=["one-hot"])
+    layer_row, layer_name = rows[index - window.start], f"row {index} of the matrix"
+row = one_hot(index, vocab_size=encoder.vocab_size)[window.start:window.stop]
+# Every position outside the window is 0, so the window's rows are all the product can use.
+product = row @ rows
+st.markdown(f"**{md(word)}** has id **{index}**. Its one-hot row has {encoder.vocab_size:,} "
+            f"positions, all 0 but a single 1 at position {index} (ids {window.start}–"
+            f"{window.stop - 1} shown):")
+one_hot_row = pd.DataFrame([row.astype(int)], index=["one-hot"], columns=[str(i) for i in window])
 st.dataframe(one_hot_row.style.map(lambda v: "background-color: #f5b7b1" if v else ""),
              width="stretch")
-st.markdown(f"The embedding matrix ({matrix.shape[0]} × {matrix.shape[1]}; {source}):")
-st.dataframe(pd.DataFrame(matrix, columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
-             width="stretch", height=250)
+st.markdown(f"The embedding matrix ({encoder.vocab_size:,} × {dim}; {source}), rows "
+            f"{window.start}–{window.stop - 1}; row {index} is the one the 1 picks:")
+columns = [f"d{j}" for j in range(dim)]
+matrix_rows = pd.DataFrame(rows, index=[str(i) for i in window], columns=columns)
+st.dataframe(matrix_rows.style.format("{:.4f}").apply(
+    lambda r: ["background-color: #f5b7b1" if r.name == str(index) else ""] * len(r), axis=1),
+    width="stretch", height=250)
 same = np.allclose(product, layer_row, rtol=0, atol=1e-7)
 st.markdown(f"one-hot × matrix, and {layer_name.lower()} for id {index}: "
             f"**{'identical' if same else 'different'}**.")
 st.dataframe(pd.DataFrame(np.vstack([product, layer_row]), index=["one-hot × matrix", layer_name],
-                          columns=[f"d{j}" for j in range(matrix.shape[1])]).style.format("{:.4f}"),
+                          columns=columns).style.format("{:.4f}"),
              width="stretch")
 st.page_link("views/train.py", label="Next: train a model on these rows", icon=":material/model_training:")
