@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from explorer.errors import InputError
+from explorer.lean import class_shares, word_leans
 from explorer.model import (ModelSettings, build_model, embedding_weights, predict_texts, prepare,
-                            split_indices, train, word_probabilities)
+                            split_indices, train)
+from explorer.reviews import load_sample
 from explorer.text import EncodeSettings, encode
 from explorer.weights import projector_files, weight_table
 from tests.test_text import RESTAURANT
@@ -13,10 +15,24 @@ from tests.test_text import RESTAURANT
 LABELS = [0] * 5 + [1] * 5
 
 
+_RUNS = {}
+
+
+def tutorial_training(sample: str = "Restaurant reviews", head: str = "flatten"):
+    """A sample trained with the tutorial settings (hashing, vocab 50, length 4, dim 8, 100
+    epochs, seed 0) and the given head; each is trained once per test session."""
+    if (sample, head) not in _RUNS:
+        reviews = load_sample(sample)
+        encoded = encode(reviews["text"].tolist(), EncodeSettings())
+        _RUNS[sample, head] = train(prepare(encoded, reviews["label"].to_numpy(),
+                                            settings=ModelSettings(epochs=100, seed=0, head=head)))
+    return _RUNS[sample, head]
+
+
 @pytest.fixture(scope="module")
 def tutorial_run():
-    encoded = encode(RESTAURANT, EncodeSettings())
-    return train(prepare(encoded, LABELS, settings=ModelSettings(epochs=100, seed=0)))
+    assert load_sample("Restaurant reviews")["text"].tolist() == RESTAURANT
+    return tutorial_training()
 
 
 def test_tutorial_summary_is_433_params():
@@ -46,8 +62,62 @@ def test_snapshots_every_epoch_for_small_models(tutorial_run):
 def test_predictions_follow_the_training_labels(tutorial_run):
     probabilities = predict_texts(tutorial_run, ["horrible food!", "awesome"])
     assert probabilities[0] < 0.5 < probabilities[1]
-    leaning = word_probabilities(tutorial_run, [35, 30])  # horrible, awesome
-    assert leaning[0] < 0.5 < leaning[1]
+
+
+@pytest.mark.parametrize("head", ["flatten", "average", "lstm"])
+@pytest.mark.parametrize("sample", ["Restaurant reviews", "Student feedback"])
+def test_words_of_one_class_lean_to_that_class(sample, head):
+    # With Flatten each position has its own weights; "food" and "waitress" only ever come
+    # second, so judging them alone at position 0 called them positive. Measured in the
+    # reviews they occur in, every word found in only one class's reviews leans to it.
+    run = tutorial_training(sample, head)
+    assert run.final["accuracy"] == 1.0
+    leans = word_leans(run)
+    shares = class_shares(run.encoded.padded, run.labels, vocab_size=50)
+    one_class = {i: int(shares.share[i]) for i in range(1, 50)
+                 if shares.counts[i].sum() and shares.share[i] in (0.0, 1.0)}
+    labels = run.encoded.encoder.row_labels()
+    assert len(one_class) >= 8
+    wrong = {labels[i]: round(float(leans.values[i]), 4) for i, cls in one_class.items()
+             if (leans.values[i] > 0) != (cls == 1)}
+    assert not wrong, f"{head} on {sample}: these one-class words lean the other way: {wrong}"
+    assert (leans.looked_at, leans.total) == (10, 10)
+
+
+def test_lean_of_the_tutorial_words(tutorial_run):
+    leans = word_leans(tutorial_run)
+    ids = tutorial_run.encoded.encoder.word_ids
+    assert leans.values[ids["food"]] < 0 and leans.values[ids["waitress"]] < 0
+    assert leans.values[ids["awesome"]] > 0
+    assert leans.reviews[ids["food"]] == 2 and leans.reviews[ids["awesome"]] == 2
+    # Padding and ids of no word are neutral, and counted in no review.
+    assert leans.values[0] == 0 and leans.reviews[0] == 0
+    assert leans.values[1] == 0 and leans.reviews[1] == 0
+    assert np.array_equal(word_leans(tutorial_run).values, leans.values)
+
+
+def test_lean_is_the_mean_change_in_probability_when_the_word_becomes_padding(tutorial_run):
+    ids = tutorial_run.encoded.encoder.word_ids
+    food, horrible, cold = ids["food"], ids["horrible"], ids["cold"]
+    rows = np.array([[cold, food, 0, 0], [cold, 0, 0, 0], [horrible, food, 0, 0], [horrible, 0, 0, 0]])
+    p = np.asarray(tutorial_run.model(rows)).reshape(-1)
+    expected = ((p[0] - p[1]) + (p[2] - p[3])) / 2  # "cold food", "horrible food!"
+    assert word_leans(tutorial_run).values[food] == pytest.approx(expected, abs=1e-6)
+
+
+def test_lean_samples_reviews_within_its_budget_the_same_way_each_time(tutorial_run):
+    # Each review costs (its distinct ids + 1) × max_length ids: 8 to 20 here.
+    small = word_leans(tutorial_run, max_cells=40)
+    assert small.total == 10 and 1 <= small.looked_at < 10
+    assert small.reviews.sum() < word_leans(tutorial_run).reviews.sum()
+    assert np.array_equal(small.values, word_leans(tutorial_run, max_cells=40).values)
+
+
+def test_class_shares_exact_on_a_tiny_case():
+    # Review 0 (class 0): ids 1, 2; review 1 (class 1): ids 2, 3, 3; review 2 (class 1): none.
+    shares = class_shares([[1, 2, 0], [2, 3, 3], [0, 0, 0]], [0, 1, 1], vocab_size=5)
+    assert shares.counts.tolist() == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    assert shares.share.tolist() == [0.5, 0.0, 0.5, 1.0, 0.5]
 
 
 def test_same_seed_same_weights_in_another_process(tutorial_run):
