@@ -44,3 +44,123 @@ def test_a_name_with_a_nul_byte_is_an_input_error(folder, name):
     (folder / "mine.txt").write_text("x 1\n")
     with pytest.raises(InputError, match="must be the name of a vectors file"):
         resolve_vector_file(name)
+
+
+# --------------------------------------------------------------------------- the cache and crashes
+
+A = b"alpha 1 2 3\nbeta 4 5 6\n"
+B = b"alpha 7 8 9\nbeta 1 1 1\n"  # the same shape as A, every row different
+PARTS = ["v.txt.json", "v.txt.norms.npy", "v.txt.npy", "v.txt.order.npy", "v.txt.words"]
+
+
+class Crash(BaseException):
+    """The process dies here: nothing after this runs, no `except Exception` catches it."""
+
+
+def cache_steps(monkeypatch, crash_at: int, *, after: bool):
+    """Make the cache writer die at its `crash_at`-th rename (before or after the rename)."""
+    import os
+
+    real, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(dst)
+        if len(calls) == crash_at and not after:
+            raise Crash(f"before renaming to {dst}")
+        real(src, dst)
+        if len(calls) == crash_at and after:
+            raise Crash(f"after renaming to {dst}")
+
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+def expect(path, data, loaded):
+    from explorer.vectors import parse_vectors_bytes
+
+    vectors, _ = loaded
+    truth, _ = parse_vectors_bytes(data, name=path.name)
+    assert vectors.words == truth.words and vectors.raw.tolist() == truth.raw.tolist()
+    assert vectors.norms.tolist() == truth.norms.tolist()
+    assert [vectors.row(w) for w in truth.words] == list(range(len(truth.words)))
+
+
+def count_renames(folder, monkeypatch) -> int:
+    from explorer.vectors import load_vectors_file
+
+    path = folder / "probe.txt"
+    path.write_bytes(A)
+    calls = cache_steps(monkeypatch, 0, after=False)
+    load_vectors_file(path)
+    monkeypatch.undo()
+    return len(calls)
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-rename", "after-rename"])
+def test_a_crash_at_any_step_of_writing_the_cache_never_serves_wrong_vectors(folder, monkeypatch,
+                                                                            after):
+    import os
+
+    from explorer.vectors import CACHE_FOLDER, load_vectors_file
+
+    steps = count_renames(folder, monkeypatch)
+    assert steps == 5  # four parts and the stamp
+    path = folder / "v.txt"
+    for crash_at in range(1, steps + 1):
+        for restore in (A, B):
+            for leftover in (folder / CACHE_FOLDER).glob("v.txt*"):
+                leftover.unlink()
+            path.write_bytes(A)
+            os.utime(path, ns=(10**18, 10**18))
+            load_vectors_file(path)  # the cache of A
+            old = path.stat()
+            path.write_bytes(B)
+            os.utime(path, ns=(2 * 10**18, 2 * 10**18))
+            cache_steps(monkeypatch, crash_at, after=after)
+            with pytest.raises(Crash):
+                load_vectors_file(path)
+            monkeypatch.undo()
+            if restore is A:  # like `cp -p`: A again, with its old modification time
+                path.write_bytes(A)
+                os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+            expect(path, restore, load_vectors_file(path))
+            again = load_vectors_file(path)
+            expect(path, restore, again)
+            assert again[1].from_cache, (crash_at, restore)
+            assert sorted(p.name for p in (folder / CACHE_FOLDER).glob("v.txt*")) == PARTS
+
+
+def test_a_part_replaced_behind_the_stamp_is_not_trusted(folder):
+    import os
+    import shutil
+
+    from explorer.vectors import CACHE_FOLDER, load_vectors_file
+
+    cache = folder / CACHE_FOLDER
+    (folder / "v.txt").write_bytes(A)
+    (folder / "w.txt").write_bytes(B)
+    load_vectors_file(folder / "v.txt")
+    load_vectors_file(folder / "w.txt")
+    # Another generation's matrix, with the same shape, size and even modification time.
+    shutil.copy2(cache / "w.txt.npy", cache / "v.txt.npy.new")
+    info = (cache / "v.txt.npy").stat()
+    os.replace(cache / "v.txt.npy.new", cache / "v.txt.npy")
+    os.utime(cache / "v.txt.npy", ns=(info.st_atime_ns, info.st_mtime_ns))
+    vectors, report = load_vectors_file(folder / "v.txt")
+    assert not report.from_cache
+    expect(folder / "v.txt", A, (vectors, report))
+
+
+def test_temporary_files_left_by_a_killed_writer_are_removed(folder):
+    from explorer.vectors import CACHE_FOLDER, load_vectors_file
+
+    cache = folder / CACHE_FOLDER
+    cache.mkdir()
+    left = [cache / "v.txt.npy.tmp999999", cache / "v.txt.json.tmp4242", cache / "v.txt.words.tmp7"]
+    for leftover in left:
+        leftover.write_bytes(b"half written")
+    (cache / "other.txt.npy.tmp1").write_bytes(b"not ours to judge")  # kept: another file's
+    (folder / "v.txt").write_bytes(A)
+    load_vectors_file(folder / "v.txt")
+    assert sorted(p.name for p in cache.iterdir()) == ["other.txt.npy.tmp1"] + PARTS
+

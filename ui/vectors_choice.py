@@ -2,7 +2,7 @@
 
 Read-only vectors that every session may want (the shipped GloVe, the folder's files) are loaded
 through `st.cache_resource`, so the server holds one copy however many sessions use them. A folder
-file's entry is keyed by its resolved path, size and modification time: an edited file is read
+file's entry is keyed by its resolved path, size, modification and change times: an edited file is read
 again. Only names that `resolve_vector_file` accepts are ever opened. An uploaded file is parsed
 in memory as text and numbers and kept in its session only.
 
@@ -67,8 +67,10 @@ _last_call = threading.local()  # set by the cached loader when it really runs
 
 
 @st.cache_resource(max_entries=MAX_SHARED_FILES, show_spinner=False)
-def _shared_file(path: str, size: int, mtime_ns: int, on_error: str) -> tuple[Vectors, LoadReport]:
-    # size and mtime_ns are not used here: as part of the key, they make an edited file a new entry.
+def _shared_file(path: str, size: int, mtime_ns: int, ctime_ns: int,
+                 on_error: str) -> tuple[Vectors, LoadReport]:
+    # size and the times are not used here: as part of the key, they make an edited file a new
+    # entry (the change time also tells a file copied in with an old modification time).
     _last_call.ran = True
     return load_vectors_file(path, on_error=on_error)
 
@@ -90,7 +92,8 @@ def load_folder_file(name: str, *, on_error: str = "skip") -> Loaded:
     info = path.stat()
     started = time.perf_counter()
     _last_call.ran = False
-    vectors, report = _shared_file(str(path), info.st_size, info.st_mtime_ns, on_error)
+    vectors, report = _shared_file(str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                   on_error)
     seconds = time.perf_counter() - started
     source = ("cache" if report.from_cache else "text") if _last_call.ran else "memory"
     return Loaded(vectors, report, seconds, source)
