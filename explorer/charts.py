@@ -115,18 +115,54 @@ def _axis_ranges(frame: pd.DataFrame, axes: list[str]) -> dict[str, list[float]]
     return ranges
 
 
-def _trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, dims: int):
-    """One scatter trace of labelled points, coloured by P(class 1) when `color` is given."""
+COLOUR_SCALES = ("lean", "share")
+
+
+def colour_marker(color, *, class_names=None, scale: str = "lean") -> dict:
+    """Marker colours and a colour bar that say which class each colour means.
+
+    >>> key = colour_marker([-0.2, 0.05], class_names=("neg", "pos"))
+    >>> key["cmin"], key["cmax"], key["colorbar"]["ticktext"]
+    (-0.2, 0.2, ['−0.2 · neg', '0 · neither', '+0.2 · pos'])
+
+    Args:
+        color: one value per point.
+        class_names: (class 0, class 1); class 0 is blue, class 1 red.
+        scale: "lean", a signed pull towards class 1 (see `explorer.lean`): the scale is
+            centred on 0 (white) and reaches as far as the largest pull either way, so small
+            leans still show and a word's colour is never on the wrong side; or "share", the
+            share of a word's reviews that are of class 1, on a fixed 0 to 1 scale centred on
+            one half.
+
+    Returns:
+        Keyword arguments for a plotly marker.
+    """
+    names = class_names or ("class 0", "class 1")
+    values = np.asarray(color, dtype=float)
+    if scale == "share":
+        low, high = 0.0, 1.0
+        ticks = [0.0, 0.5, 1.0]
+        text = [f"0 · all {names[0]}", "0.5 · half each", f"1 · all {names[1]}"]
+        title = f"share of its<br>reviews {names[1]}"
+    elif scale == "lean":
+        spread = float(np.max(np.abs(values))) if values.size else 0.0
+        spread = spread or 0.01  # no word pulls either way: every point white
+        low, high = -spread, spread
+        ticks = [low, 0.0, high]
+        text = [f"−{spread:.2g} · {names[0]}", "0 · neither", f"+{spread:.2g} · {names[1]}"]
+        title = f"lean: change<br>in P({names[1]})"
+    else:
+        raise ValueError(f"`scale` must be one of {COLOUR_SCALES}. Received: scale={scale!r}")
+    return {"color": values.tolist(), "colorscale": DIVERGING, "cmin": low, "cmax": high,
+            "colorbar": {"title": {"text": title}, "tickvals": ticks, "ticktext": text}}
+
+
+def _trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, dims: int,
+           scale: str = "lean"):
+    """One scatter trace of labelled points, coloured by `color` on `scale` when it is given."""
     marker = {"size": 9 if dims == 2 else 5, "line": {"width": 0.5, "color": "#555"}}
     if color is not None:
-        names = class_names or ("class 0", "class 1")
-        # Centre the scale on 0.5 but stretch it to the data: a small model's words often lean
-        # only a little (0.4 to 0.6), and on a fixed 0-1 scale they would all look the same.
-        spread = max(0.05, float(np.max(np.abs(np.asarray(color) - 0.5))))
-        low, high = 0.5 - spread, 0.5 + spread
-        marker.update(color=list(color), colorscale=DIVERGING, cmin=low, cmax=high, colorbar={
-            "title": {"text": f"P({names[1]})"}, "tickvals": [low, 0.5, high],
-            "ticktext": [f"{low:.2f} · {names[0]}", "0.5", f"{high:.2f} · {names[1]}"]})
+        marker.update(colour_marker(color, class_names=class_names, scale=scale))
     if highlight:
         marker["size"] = [18 if w == highlight else marker["size"] for w in frame["word"]]
         marker["line"] = {"width": [3 if w == highlight else 0.5 for w in frame["word"]],
@@ -150,26 +186,31 @@ def _fix_axes(fig: go.Figure, ranges: dict, dims: int, **where) -> None:
 
 def projection_scatter(frame: pd.DataFrame, *, color=None, class_names=None, hover=None,
                        highlight: str | None = None, ranges: dict | None = None,
-                       title: str = "") -> go.Figure:
-    """Points of a projection (columns x, y[, z], word), labelled, optionally coloured and highlighted."""
+                       title: str = "", scale: str = "lean") -> go.Figure:
+    """Points of a projection (columns x, y[, z], word), labelled, optionally coloured and
+    highlighted; `color` and `scale` as for `colour_marker`."""
     dims = 3 if "z" in frame else 2
     fig = go.Figure(_trace(frame, color=color, class_names=class_names, hover=hover,
-                           highlight=highlight, dims=dims))
+                           highlight=highlight, dims=dims, scale=scale))
     _fix_axes(fig, ranges or _axis_ranges(frame, ["x", "y", "z"][:dims]), dims)
     fig.update_layout(title=title, height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 
 
 def before_after(frames: pd.DataFrame, *, first: int, last: int, color=None, class_names=None,
-                 hover=None) -> go.Figure:
-    """Two panels on the same axes: the projection at epoch `first` and at epoch `last` (2-D)."""
+                 hover=None, scale: str = "lean", start: str = "random start",
+                 end: str = "trained") -> go.Figure:
+    """Two panels on the same axes: the projection at epoch `first` and at epoch `last` (2-D).
+
+    `start` and `end` name the two states in the panel titles, e.g. "epoch 0 (GloVe start)".
+    """
     ranges = _axis_ranges(frames, ["x", "y"])
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"epoch {first} (random start)",
-                                                        f"epoch {last} (trained)"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"epoch {first} ({start})",
+                                                        f"epoch {last} ({end})"))
     for col, epoch in ((1, first), (2, last)):
         part = frames[frames["epoch"] == epoch]
         trace = _trace(part, color=color, class_names=class_names, hover=hover, highlight=None,
-                       dims=2)
+                       dims=2, scale=scale)
         if col == 1:
             trace.marker.showscale = False
         fig.add_trace(trace, row=1, col=col)
@@ -179,7 +220,7 @@ def before_after(frames: pd.DataFrame, *, first: int, last: int, color=None, cla
 
 
 def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=None,
-                   frame_ms: int = 120) -> go.Figure:
+                   frame_ms: int = 120, scale: str = "lean") -> go.Figure:
     """The embedding space epoch by epoch: plotly frames, an epoch slider and a Play button.
 
     Axes are fixed over all epochs so the motion is the words moving, not the camera.
@@ -190,7 +231,7 @@ def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=
 
     def trace(epoch):
         return _trace(by_epoch[epoch], color=color, class_names=class_names, hover=hover,
-                      highlight=None, dims=dims)
+                      highlight=None, dims=dims, scale=scale)
 
     fig = go.Figure(data=[trace(epochs[0])],
                     frames=[go.Frame(data=[trace(e)], name=str(e)) for e in epochs])

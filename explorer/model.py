@@ -19,7 +19,7 @@ import pandas as pd
 
 from explorer.errors import InputError, check_choice, check_int
 from explorer.projection import snapshot_budget
-from explorer.text import Encoded, encode, pad
+from explorer.text import Encoded, encode
 
 HEADS = {
     "flatten": "Flatten → Dense (sigmoid)",
@@ -339,17 +339,6 @@ def predict_texts(result: TrainResult, texts: list[str]) -> np.ndarray:
     """Probability of class 1 for each text, encoded exactly as the training reviews were."""
     encoded = encode(list(texts), result.encoded.settings, encoder=result.encoded.encoder)
     return _predict_rows(result.model, encoded.padded)
-
-
-def word_probabilities(result: TrainResult, ids: list[int]) -> np.ndarray:
-    """Probability of class 1 for a review made of one id alone, for each id.
-
-    It shows how strongly each word leans to one class in the trained model.
-    """
-    settings = result.encoded.settings
-    rows = pad([[int(i)] for i in ids], max_length=settings.max_length,
-               padding=settings.padding, truncating=settings.truncating)
-    return _predict_rows(result.model, rows)
 
 
 def _predict_rows(model, rows: np.ndarray) -> np.ndarray:

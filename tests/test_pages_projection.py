@@ -73,3 +73,44 @@ def test_3d_with_two_dimensions_is_refused_with_a_message():
     at.radio(key="projection_dims").set_value(3).run()
     assert not at.exception
     assert "3" in texts(at.warning)
+
+
+def scatter_points(at) -> dict[str, float]:
+    """word → the colour value of its point in the main scatter."""
+    trace = json.loads(scatter_spec(at))["data"][0]
+    return dict(zip(trace["text"], trace["marker"]["color"]))
+
+
+def colour_bar(at) -> list[str]:
+    return json.loads(scatter_spec(at))["data"][0]["marker"]["colorbar"]["ticktext"]
+
+
+def test_colour_is_the_models_lean_measured_in_the_reviews(trained):
+    at = visit(trained, "views/projection.py")
+    colours = scatter_points(at)
+    # "food" and "waitress" occur only in negative reviews, never at position 0 alone.
+    assert colours["food"] < 0 and colours["waitress"] < 0 and colours["awesome"] > 0
+    caption = texts(at.caption)
+    assert "replaced by padding (id 0)" in caption
+    assert "red pushes towards positive, blue towards negative" in caption
+    # Centred on 0 (white), the ends named by the class their sign means.
+    bar = colour_bar(at)
+    assert bar[0].startswith("−") and bar[0].endswith("· negative")
+    assert bar[1] == "0 · neither" and bar[2].endswith("· positive")
+    trace = json.loads(scatter_spec(at))["data"][0]["marker"]
+    assert trace["cmin"] == -trace["cmax"] == -max(abs(v) for v in colours.values())
+
+
+def test_colour_by_the_share_of_reviews_in_each_class(trained):
+    at = visit(trained, "views/projection.py")
+    at.radio(key="projection_colour_by").set_value("share").run()
+    assert not at.exception
+    colours = scatter_points(at)
+    assert colours["food"] == 0.0 and colours["awesome"] == 1.0
+    assert colours["service, couldn't"] == 0.5  # one negative, one positive review
+    assert colour_bar(at) == ["0 · all negative", "0.5 · half each", "1 · all positive"]
+    assert "This is the data, not the model." in texts(at.caption)
+    at.checkbox(key="projection_show_unused").check().run()
+    assert scatter_points(at)["(padding)"] == 0.5  # in no review: neutral
+    at.checkbox(key="projection_show_unused").uncheck().run()
+    at.radio(key="projection_colour_by").set_value("lean").run()

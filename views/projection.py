@@ -6,7 +6,7 @@ import streamlit as st
 from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.spreadsheet import frame_to_csv
-from explorer.model import word_probabilities
+from explorer.lean import class_shares, word_leans
 from explorer.projection import (METHODS, default_perplexity, nearest_neighbours, neighbour_table,
                                  project_snapshots)
 from explorer.weights import used_ids
@@ -24,8 +24,11 @@ st.caption(
 run = trained_run("Nothing to project yet: train a model first, then its embedding space "
                   "appears here.")
 
+COLOUR_BY = {"lean": "The model's lean", "share": "Share of its reviews in each class"}
+
 state.remember({"projection_method": "pca", "projection_dims": 2, "projection_seed": 0,
-                "projection_show_unused": False, "projection_perplexity": 0.0})
+                "projection_show_unused": False, "projection_perplexity": 0.0,
+                "projection_colour_by": "lean"})
 s = st.session_state
 c1, c2, c3, c4 = st.columns(4)
 c1.radio("Method", METHODS, format_func=METHOD_NAMES.get, key="projection_method",
@@ -74,14 +77,56 @@ except InputError as error:
     st.warning(str(error))
     st.stop()
 
-# Colour: what the trained model says about a review made of that word alone.
+
+
+def run_leans():
+    """The trained model's lean on each id, measured once per run (it runs the model)."""
+    cached = s.get("projection_leans")
+    if cached is None or cached[0] is not run:
+        with st.spinner("Measuring how the model leans on each word…"):
+            cached = s.projection_leans = (run, word_leans(run))
+    return cached[1]
+
+
+# Colour: which class each word pulls towards, in the model's eyes or in the reviews.
 names = s.class_names
-leaning = word_probabilities(run, ids)
+leans = run_leans()
+shares = class_shares(run.encoded.padded, run.labels, vocab_size=len(labels))
+st.radio("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="projection_colour_by",
+         persist_state="session", horizontal=True,
+         help="The model's lean: how the trained model's answer moves when the word is taken "
+              "out of the reviews it is in. The share: how those reviews split between the "
+              "classes, whatever the model learnt.")
+scale = s.projection_colour_by
+colour = leans.values[ids] if scale == "lean" else shares.share[ids]
 trained = run.weights_after[ids]
 nearest = neighbour_table(trained, k=min(5, len(ids) - 1)) if len(ids) > 1 else [[] for _ in ids]
 norms = np.linalg.norm(trained, axis=1)
-hover = [f"<b>{w}</b> (id {i})<br>norm {n:.3f} · P({names[1]}) {p:.2f}<br>nearest: "
-         + ", ".join(words[j] for j in near) for w, i, n, p, near in zip(words, ids, norms, leaning, nearest)]
+
+
+def hover_text(row: int, index: int) -> str:
+    negative, positive = shares.counts[index]
+    seen = (f"in {negative} {names[0]} and {positive} {names[1]} reviews" if negative + positive
+            else "in no review")
+    return (f"<b>{words[row]}</b> (id {index})<br>lean {leans.values[index]:+.3f} · {seen}"
+            f"<br>norm {norms[row]:.3f} · nearest: " + ", ".join(words[j] for j in nearest[row]))
+
+
+hover = [hover_text(row, index) for row, index in enumerate(ids)]
+sampled = (f" (measured on a fixed sample of {leans.looked_at:,} of your {leans.total:,} reviews)"
+           if leans.looked_at < leans.total else "")
+if scale == "lean":
+    colour_caption = (
+        f"Colour: the trained model's lean on each word. For each review containing the word, "
+        f"P({names[1]}) as it is minus P({names[1]}) with the word replaced by padding (id 0), "
+        f"averaged over those reviews{sampled}: red pushes towards {names[1]}, blue towards "
+        f"{names[0]}, white neither (or the word is in no review). The colours are the trained "
+        "model's at every epoch.")
+else:
+    colour_caption = (
+        f"Colour: the share of the reviews containing the word that are {names[1]}: red all "
+        f"{names[1]}, blue all {names[0]}, white half each (or the word is in no review). "
+        "This is the data, not the model.")
 
 # --- the space at one epoch ----------------------------------------------------------------
 st.subheader("The embedding space", divider="gray")
@@ -98,12 +143,11 @@ def space_at_epoch():
     picked = st.selectbox("Find a word (highlight it and list its neighbours)", [""] + sorted(words),
                           key="projection_word", format_func=lambda w: w or "—")
     at_epoch = frames[frames["epoch"] == epoch]
-    st.plotly_chart(projection_scatter(at_epoch, color=leaning, class_names=names, hover=hover,
-                                       highlight=picked or None,
+    st.plotly_chart(projection_scatter(at_epoch, color=colour, class_names=names, hover=hover,
+                                       highlight=picked or None, scale=scale,
                                        title=f"epoch {epoch} of {run.epochs_run}"),
                     key="projection_scatter")
-    st.caption(f"Colour: the model's P({names[1]}) for a review made of the word alone; "
-               f"blue leans {names[0]}, red leans {names[1]}. Hover a point for its nearest words.")
+    st.caption(f"{colour_caption} Hover a point for its counts and nearest words.")
     if picked:
         row = words.index(picked)
         k = len(nearest[row])
@@ -117,12 +161,13 @@ space_at_epoch()
 # --- before and after, and the movie -------------------------------------------------------------
 if s.projection_dims == 2:
     st.subheader("Before and after training", divider="gray")
-    st.plotly_chart(before_after(frames, first=epochs[0], last=epochs[-1], color=leaning,
-                                 class_names=names, hover=hover), key="projection_before_after")
+    st.plotly_chart(before_after(frames, first=epochs[0], last=epochs[-1], color=colour,
+                                 class_names=names, hover=hover, scale=scale),
+                    key="projection_before_after")
 st.subheader("The training movie", divider="gray")
 st.caption("Press Play or drag the slider: the words start in a random cloud and training "
            f"pulls the {names[0]} and {names[1]} words apart. Axes stay fixed across epochs.")
-movie = training_movie(frames, color=leaning, class_names=names, hover=hover)
+movie = training_movie(frames, color=colour, class_names=names, hover=hover, scale=scale)
 st.plotly_chart(movie, key="projection_movie")
 
 # --- export --------------------------------------------------------------------------------------
