@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.charts import compare_runs, training_curves, update_training_curves
+from explorer.display import Throttle
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
                             ModelSettings, predict_texts, prepare, train)
@@ -21,6 +22,11 @@ TRAIN_DEFAULTS = {
 }
 # The longest this page waits for an interrupted training to end its epoch.
 TRAINING_HANDOFF_S = 60.0
+# How often the live chart and progress bar are redrawn while training. Each redraw of the chart
+# is a new Plotly chart, which the browser keeps hidden until it has laid it out: redrawn every
+# epoch at tutorial speed (a hundred a second) it was never seen. The last epoch is always drawn.
+CHART_REDRAW_S = 0.4
+PROGRESS_REDRAW_S = 0.1
 STARTS = {
     "random": "Random (uniform ±0.05)",
     "glove_frozen": "GloVe 6B 50d, frozen",
@@ -162,13 +168,23 @@ if start:
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
 
-    live = {}  # the one figure the chart shows; each epoch only moves its data
+    # The one figure the chart shows (each redraw only moves its data), and the epochs drawn.
+    live = {"progress": 0, "chart": 0}
+    progress_pace, chart_pace = Throttle(PROGRESS_REDRAW_S), Throttle(CHART_REDRAW_S)
+
+    def draw(epoch: int, history: dict, *, last: bool = False) -> None:
+        if live["progress"] != epoch and progress_pace.ready(force=last):
+            progress.progress(epoch / settings.epochs,
+                              text=epoch_text(epoch, settings.epochs, history))
+            live["progress"] = epoch
+        if live["chart"] != epoch and chart_pace.ready(force=last):
+            if "figure" not in live:
+                live["figure"] = training_curves(history, epochs=settings.epochs)
+            chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
+            live["chart"] = epoch
 
     def on_epoch(epoch: int, history: dict) -> None:
-        progress.progress(epoch / settings.epochs, text=epoch_text(epoch, settings.epochs, history))
-        if "figure" not in live:
-            live["figure"] = training_curves(history, epochs=settings.epochs)
-        chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
+        draw(epoch, history, last=epoch == settings.epochs)
 
     def on_wait(ahead: int, running: int) -> None:
         # Drawing the message is also where a Stop click interrupts the wait.
@@ -179,6 +195,8 @@ if start:
     try:
         with training_queue().turn(on_wait):
             train(result, on_epoch=on_epoch)
+        if result.epochs_run:  # ended early (the loss became NaN): show the epoch it reached
+            draw(result.epochs_run, result.history, last=True)
     finally:
         done.set()
     s.training = None

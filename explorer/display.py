@@ -1,0 +1,34 @@
+"""Small helpers for showing a computation as it goes. No Streamlit here."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+class Throttle:
+    """Says when something drawn often (a live chart) may be drawn again: at most once per
+    `seconds`, and always the first time.
+
+    >>> now = [0.0]
+    >>> pace = Throttle(0.5, clock=lambda: now[0])
+    >>> pace.ready(), pace.ready()
+    (True, False)
+    >>> now[0] = 0.6
+    >>> pace.ready()
+    True
+
+    A browser needs a moment to lay out and paint each new chart; one replaced faster than that
+    is never seen. `ready(force=True)` is for the last frame, which must always be drawn.
+    """
+
+    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic):
+        self.seconds, self.clock = float(seconds), clock
+        self.last: float | None = None
+
+    def ready(self, *, force: bool = False) -> bool:
+        now = self.clock()
+        if force or self.last is None or now - self.last >= self.seconds:
+            self.last = now
+            return True
+        return False
