@@ -44,5 +44,9 @@ with persistence.work_kept():
         logging.getLogger("embedding_explorer").exception("page %s failed", page.title)
         st.error(
             "Something went wrong on this page. Your reviews and settings are kept. "
-            "Try again, or change a setting; if it keeps happening, please report it."
+            "Try again, or change a setting; if it keeps happening, press Start over below "
+            "(it drops this session's reviews and settings and loads the sample), and please "
+            "report it."
         )
+        if st.button("Start over", key="app_start_over", icon=":material/restart_alt:"):
+            persistence.start_over()

@@ -40,3 +40,16 @@ def _is_integral(value) -> bool:
     except ImportError:  # pragma: no cover - numpy is a hard dependency
         return False
     return isinstance(value, np.integer)
+
+
+def is_valid_text(text: str) -> bool:
+    """False for a str holding an unpaired surrogate (e.g. "\\udfff" from JSON or a URL).
+
+    Such a string is no text: it cannot be encoded as UTF-8, so it can be neither shown on a
+    page nor saved, and every text from a link or a file is checked with this.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

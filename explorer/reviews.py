@@ -111,11 +111,6 @@ def read_reviews_csv(
     texts = table[columns["text"]].str.strip().map(restore_cell)
     raw_labels = table[columns["label"]].str.strip()
     filled = (texts != "") | (raw_labels != "")
-    if not filled.any():
-        raise InputError(
-            "The file has a header but no reviews under it. Add rows of text,label to the file, "
-            "or load a sample."
-        )
     labels, names = _labels_from_strings(raw_labels[filled].tolist(), list(np.flatnonzero(filled)),
                                          class_names=tuple(class_names))
     return _frame(texts[filled].tolist(), labels), names

@@ -59,7 +59,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
-from explorer.errors import InputError, check_choice
+from explorer.errors import InputError, check_choice, is_valid_text
 from explorer.model import MAX_EPOCHS, ModelSettings
 from explorer.reviews import validate_reviews
 from explorer.text import EncodeSettings, encode, tokenize
@@ -495,7 +495,9 @@ def _check_size(size: int) -> None:
 
 def _parse_json(text: str):
     try:
-        return json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        document = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        _check_unicode(document)
+        return document
     except InputError:
         raise
     except RecursionError:
@@ -506,8 +508,28 @@ def _parse_json(text: str):
             "This is not an Embedding Explorer workspace file: it is not valid JSON "
             f"({error.msg} at line {error.lineno}, column {error.colno})."
         ) from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise InputError(f"This is not an Embedding Explorer workspace file: {error}.") from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise InputError("This is not an Embedding Explorer workspace file: it holds a number "
+                         "with thousands of digits.") from None
+
+
+def _check_unicode(document) -> None:
+    # JSON can spell an unpaired surrogate (\udfff), which is no character: it cannot be shown,
+    # written to the page address or saved, so it is refused here, with where it stands.
+    stack = [("", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if not is_valid_text(value):
+                raise InputError(
+                    f"The text at {where.lstrip('.') or 'the top'} is not valid Unicode (it holds "
+                    "an unpaired surrogate, which is no character). Fix or remove it.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((where, key))
+                stack.append((f"{where}.{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
 
 
 def _refuse_constant(name: str):

@@ -53,11 +53,3 @@ def test_projector_metadata_is_safe_too():
     labels = ["(padding)", "=cmd", "good"]
     _, metadata = projector_files(np.zeros((3, 2)), labels)
     assert metadata.splitlines() == ["'=cmd", "good"]
-
-
-def test_a_header_only_file_is_refused_not_loaded_as_zero_reviews():
-    from explorer.errors import InputError
-    with pytest.raises(InputError, match="no reviews"):
-        read_reviews_csv(b"text,label\n")
-    with pytest.raises(InputError, match="no reviews"):
-        read_reviews_csv(b"text,label\n,\n , \n")

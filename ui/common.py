@@ -11,6 +11,7 @@ from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
 from explorer.text import EncodeSettings, encode
 from explorer.turns import TurnQueue
 from ui import state
+from ui.markup import md_message
 
 ENCODE_DEFAULTS = {
     "encode_method": "hashing",
@@ -59,7 +60,7 @@ def checked_reviews():
     try:
         return validate_reviews(st.session_state.reviews, class_names=class_names())
     except InputError as error:
-        st.warning(f"{error}")
+        st.warning(md_message(error))
         st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon=":material/edit_note:")
         return None
 
@@ -80,5 +81,5 @@ def encoded_reviews():
     try:
         return encode(texts, encode_settings()), labels
     except InputError as error:
-        st.warning(f"{error}")
+        st.warning(md_message(error))
         return None

@@ -150,6 +150,21 @@ def open_workspace(content) -> str:
                      f"{model}."] + notes)
 
 
+def start_over() -> None:
+    """Forget this session's work and its page address, and start again from the sample.
+
+    The way back from a page that keeps failing: whatever the session or the link held that
+    broke it is gone, and the next run is a first visit (the address is cleared first, so the
+    link cannot bring it back).
+    """
+    st.query_params.clear()
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[PREFIX + "url_started"] = True  # nothing in the address to restore
+    ensure_reviews()
+    st.rerun()
+
+
 # --- the URL ----------------------------------------------------------------------------------
 
 def _restore_once() -> None:

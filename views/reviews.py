@@ -8,6 +8,7 @@ from explorer.reviews import (DEFAULT_CLASS_NAMES, load_sample, read_reviews_csv
                               sample_files, validate_reviews)
 from ui import state
 from ui.common import class_names
+from ui.markup import md, md_message
 
 names = class_names()
 state.remember({"reviews_class_0": names[0], "reviews_class_1": names[1]})
@@ -44,7 +45,7 @@ typed = (st.session_state.reviews_class_0.strip(), st.session_state.reviews_clas
 names_problem = None
 if not all(typed) or typed[0].casefold() == typed[1].casefold():
     names_problem = ("The two classes need two different, non-empty names; the previous names "
-                     f"({names[0]!r} and {names[1]!r}) stay until then.")
+                     f"({md(repr(names[0]))} and {md(repr(names[1]))}) stay until then.")
 elif typed != names:
     st.session_state.class_names = names = typed
     state.bump("reviews_version")
@@ -78,9 +79,11 @@ st.session_state.reviews = pd.DataFrame({
 
 with st.form("reviews_add_form", clear_on_submit=True, border=False):
     text_col, class_col, button_col = st.columns([6, 2, 1], vertical_alignment="bottom")
+    # No example review as a placeholder: one that reads positive beside a class box showing
+    # the first class suggested that the box had followed the text.
     new_text = text_col.text_input("Add a review", key="reviews_new_text",
-                                   placeholder="e.g. the soup was wonderful")
-    new_class = class_col.selectbox("Class", names, key="reviews_new_class")
+                                   placeholder="Type a review, then choose its class")
+    new_class = class_col.selectbox("Class of this review", names, key="reviews_new_class")
     if button_col.form_submit_button("Add", key="reviews_add", width="stretch"):
         if new_text.strip():
             row = pd.DataFrame({"text": [new_text.strip()], "label": [names.index(new_class)]})
@@ -114,10 +117,16 @@ if upload is not None and st.session_state.get("reviews_upload_done") != upload.
     try:
         table, new_names = read_reviews_csv(upload.getvalue(), class_names=names)
     except InputError as error:
-        st.session_state.reviews_upload_error = f"{upload.name}: {error}"
+        st.session_state.reviews_upload_error = f"{md(upload.name)}: {md_message(error)}"
     else:
-        st.session_state.reviews_upload_error = None
-        replace_reviews(table, new_names, message=f"Loaded {len(table)} reviews from {upload.name}.")
+        if len(table) == 0:
+            st.session_state.reviews_upload_error = (
+                f"{md(upload.name)} has a header but no reviews under it: add rows of "
+                "text,label to the file, or load a sample.")
+        else:
+            st.session_state.reviews_upload_error = None
+            replace_reviews(table, new_names,
+                            message=f"Loaded {len(table)} reviews from {md(upload.name)}.")
 if st.session_state.get("reviews_upload_error"):
     st.error(st.session_state.reviews_upload_error + " Your table below is unchanged.")
 
@@ -126,10 +135,10 @@ reviews = st.session_state.reviews
 try:
     _, labels = validate_reviews(reviews, class_names=names)
 except InputError as error:
-    st.warning(f"Not ready to encode yet: {error}")
+    st.warning(f"Not ready to encode yet: {md_message(error)}")
 else:
     counts = [int((labels == c).sum()) for c in (0, 1)]
-    st.success(f"{len(labels)} reviews: {counts[0]} {names[0]}, {counts[1]} {names[1]}. "
+    st.success(f"{len(labels)} reviews: {counts[0]} {md(names[0])}, {counts[1]} {md(names[1])}. "
                "Next: see how they become numbers.")
     st.page_link("views/encode.py", label="Go to Encode", icon=":material/pin:")
 
