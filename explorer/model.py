@@ -27,6 +27,13 @@ HEADS = {
     "lstm": "LSTM → Dense (sigmoid)",
 }
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+# Where a run's Embedding table began (the Train page's "Embedding starts from" choice), and how
+# the pages name that start.
+STARTS = {
+    "random": "random start",
+    "glove_frozen": "GloVe start, frozen",
+    "glove_tuned": "GloVe start, fine-tuned",
+}
 MAX_OUTPUT_DIM = 1024
 MAX_EPOCHS = 2000
 MAX_BATCH_SIZE = 4096
@@ -210,6 +217,7 @@ class TrainResult:
     stopped: str | None = None  # why training ended early, in words; None if it ran to the end
     seconds: float = 0.0
     label: str = ""  # a name for comparing runs, e.g. "random start, dim 8"
+    start: str = "random"  # a key of STARTS: where the Embedding table began
 
     @property
     def epochs_run(self) -> int:
@@ -222,8 +230,17 @@ class TrainResult:
 
 
 def prepare(encoded: Encoded, labels, *, settings: ModelSettings,
-            initial_embedding: np.ndarray | None = None) -> TrainResult:
-    """Build the model for `encoded` reviews and return an untrained TrainResult (summary ready)."""
+            initial_embedding: np.ndarray | None = None, start: str | None = None) -> TrainResult:
+    """Build the model for `encoded` reviews and return an untrained TrainResult (summary ready).
+
+    `start` (a key of STARTS) records where the Embedding began. Left out, it follows the
+    arguments: "random" without `initial_embedding`; with it (the app's only source of starting
+    vectors is GloVe) "glove_tuned", or "glove_frozen" when `settings.trainable` is False.
+    """
+    if start is None:
+        start = ("random" if initial_embedding is None
+                 else "glove_tuned" if settings.trainable else "glove_frozen")
+    check_choice("start", start, tuple(STARTS))
     labels = np.asarray(labels, dtype=np.float32)
     if len(labels) != encoded.padded.shape[0]:
         raise InputError(f"Got {encoded.padded.shape[0]} reviews but {len(labels)} labels.")
@@ -235,7 +252,8 @@ def prepare(encoded: Encoded, labels, *, settings: ModelSettings,
     weights = embedding_weights(model)
     return TrainResult(encoded=encoded, labels=labels, settings=settings, model=model,
                        summary=summary, totals=totals, weights_before=weights,
-                       weights_after=weights, snapshots=[weights], snapshot_epochs=[0])
+                       weights_after=weights, snapshots=[weights], snapshot_epochs=[0],
+                       start=start)
 
 
 def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None = None,

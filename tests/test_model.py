@@ -150,8 +150,20 @@ def test_frozen_start_from_given_vectors():
                      settings=ModelSettings(output_dim=4, epochs=3, trainable=False),
                      initial_embedding=start)
     assert result.totals["non_trainable"] == 20
+    assert result.start == "glove_frozen"
     train(result)
     assert np.array_equal(result.weights_after, start)
+
+
+def test_the_run_records_where_its_embedding_started():
+    encoded = encode(["a b", "c d"], EncodeSettings(method="vocabulary", vocab_size=5))
+    vectors = np.ones((5, 4), dtype=np.float32)
+    settings = ModelSettings(output_dim=4)
+    assert prepare(encoded, [0, 1], settings=settings).start == "random"
+    assert prepare(encoded, [0, 1], settings=settings, initial_embedding=vectors).start == "glove_tuned"
+    assert prepare(encoded, [0, 1], settings=settings, start="glove_tuned").start == "glove_tuned"
+    with pytest.raises(InputError, match="`start` must be one of 'random'"):
+        prepare(encoded, [0, 1], settings=settings, start="glove")
 
 
 @pytest.mark.parametrize("change,message", [

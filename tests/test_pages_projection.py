@@ -114,3 +114,59 @@ def test_colour_by_the_share_of_reviews_in_each_class(trained):
     assert scatter_points(at)["(padding)"] == 0.5  # in no review: neutral
     at.checkbox(key="projection_show_unused").uncheck().run()
     at.radio(key="projection_colour_by").set_value("lean").run()
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart_titles(at) -> list[str]:
+    """Every figure title and subplot title on the page."""
+    found = []
+    for spec in chart_specs(at):
+        title = spec["layout"].get("title", {})
+        found.append(title.get("text", "") if isinstance(title, dict) else str(title))
+        found += [a.get("text", "") for a in spec["layout"].get("annotations", [])]
+    return [t for t in found if t]
+
+
+@pytest.fixture(scope="module", params=["glove_tuned", "glove_frozen"])
+def glove_trained(request):
+    at = visit(fresh_app(), "views/train.py")
+    at.radio(key="train_start_from").set_value(request.param).run()
+    at.number_input(key="train_epochs").set_value(5).run()
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    assert at.session_state["run"].start == request.param
+    return request.param, at
+
+
+def test_a_glove_started_run_is_never_called_random(glove_trained):
+    start, at = glove_trained
+    frozen = start == "glove_frozen"
+    visit(at, "views/projection.py")
+    titles = chart_titles(at)
+    assert "epoch 0 (GloVe start)" in titles
+    assert ("epoch 5 (frozen: unchanged)" if frozen else "epoch 5 (trained)") in titles
+    captions = texts(at.caption)
+    assert "the words start where the GloVe 6B 50d vectors put them" in captions.replace(
+        "The words", "the words")
+    assert ("no word moves during training" in captions) == frozen
+    visit(at, "views/weights.py")
+    titles = chart_titles(at)
+    assert "before (GloVe start)" in titles
+    assert ("after training (frozen: unchanged)" if frozen else "after training") in titles
+    captions = texts(at.caption)
+    assert "The table starts from the GloVe 6B 50d vectors of your words" in captions
+    assert ("the Embedding layer was frozen" in captions) == frozen
+    for page_text in (captions, " ".join(titles)):
+        assert "random start" not in page_text and "small random numbers (left)" not in page_text
+
+
+def test_a_random_start_is_named_so(trained):
+    at = visit(trained, "views/projection.py")
+    assert "epoch 0 (random start)" in chart_titles(at)
+    assert "the words start in a small random cloud" in texts(at.caption)
+    visit(at, "views/weights.py")
+    assert "before (random start)" in chart_titles(at)
+    assert "The table starts from small random numbers (left)" in texts(at.caption)

@@ -159,14 +159,28 @@ def space_at_epoch():
 space_at_epoch()
 
 # --- before and after, and the movie -------------------------------------------------------------
+# Where the words began, in the run's own terms: random numbers or GloVe vectors, and frozen?
+frozen = not run.settings.trainable
+if run.start == "random":
+    source, began = "random start", "in a small random cloud (every number uniform in ±0.05)"
+else:
+    source = "GloVe start"
+    began = ("where the GloVe 6B 50d vectors put them (words GloVe does not know start small "
+             "and random)")
 if s.projection_dims == 2:
     st.subheader("Before and after training", divider="gray")
     st.plotly_chart(before_after(frames, first=epochs[0], last=epochs[-1], color=colour,
-                                 class_names=names, hover=hover, scale=scale),
+                                 class_names=names, hover=hover, scale=scale, start=source,
+                                 end="frozen: unchanged" if frozen else "trained"),
                     key="projection_before_after")
 st.subheader("The training movie", divider="gray")
-st.caption("Press Play or drag the slider: the words start in a random cloud and training "
-           f"pulls the {names[0]} and {names[1]} words apart. Axes stay fixed across epochs.")
+if frozen:
+    st.caption(f"The words start {began}, and the Embedding layer was frozen: no word moves "
+               "during training, only the head after it learns. Press Play or drag the slider "
+               "to see it. Axes stay fixed across epochs.")
+else:
+    st.caption(f"Press Play or drag the slider: the words start {began} and each epoch of "
+               "training moves their vectors. Axes stay fixed across epochs.")
 movie = training_movie(frames, color=colour, class_names=names, hover=hover, scale=scale)
 st.plotly_chart(movie, key="projection_movie")
 

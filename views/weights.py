@@ -59,14 +59,25 @@ if choices:
 
 # --- before and after ----------------------------------------------------------------------------
 st.subheader("Before and after training", divider="gray")
-st.caption("Training starts from small random numbers (left) and moves the rows of the words "
-           "in your reviews (right). Both use one colour scale.")
+if run.start == "random":
+    began, source = "The table starts from small random numbers (left)", "random start"
+else:
+    began = ("The table starts from the GloVe 6B 50d vectors of your words (left; padding at "
+             "zeros, and ids GloVe has no word for at small random numbers)")
+    source = "GloVe start"
+if run.settings.trainable:
+    st.caption(f"{began} and training moves the rows of the words in your reviews (right). "
+               "Both use one colour scale.")
+else:
+    st.caption(f"{began}, but the Embedding layer was frozen: every row stayed as it was "
+               "(right), and only the head after it learnt. Both use one colour scale.")
 zmax = float(max(abs(run.weights_before).max(), abs(run.weights_after).max())) or 1.0
 shown = slice(0, min(vocab_size, 200))
 if vocab_size > 200:
     st.caption("The heatmaps show the first 200 ids; the table above and the downloads have all.")
 left, right = st.columns(2)
-left.plotly_chart(weight_heatmap(run.weights_before[shown], labels[shown], title="before (random start)",
+left.plotly_chart(weight_heatmap(run.weights_before[shown], labels[shown], title=f"before ({source})",
                                  zmax=zmax), width="stretch")
-right.plotly_chart(weight_heatmap(run.weights_after[shown], labels[shown], title="after training",
+after_title = "after training" if run.settings.trainable else "after training (frozen: unchanged)"
+right.plotly_chart(weight_heatmap(run.weights_after[shown], labels[shown], title=after_title,
                                   zmax=zmax), width="stretch")
