@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable
 
@@ -32,3 +33,22 @@ class Throttle:
             self.last = now
             return True
         return False
+
+
+def readable_number(value: float, digits: int = 4) -> str:
+    """A metric as a person reads it: `digits` significant digits, powers of ten for huge or tiny
+    values, "NaN" and "∞" for what is not a number, "—" for no value.
+
+    >>> readable_number(0.03761), readable_number(4.0321326305096220e34), readable_number(float("nan"))
+    ('0.03761', '4.032e+34', 'NaN')
+    >>> readable_number(float("inf")), readable_number(-float("inf")), readable_number(None)
+    ('∞', '-∞', '—')
+    """
+    if value is None:
+        return "—"
+    value = float(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.{digits}g}"

@@ -30,3 +30,15 @@ def test_throttle_draws_every_time_when_each_step_is_slower_than_the_interval():
         ready.append(pace.ready())
         clock.now += 0.5
     assert ready == [True] * 5
+
+
+def test_readable_number_keeps_huge_losses_short_and_names_nan():
+    from explorer.display import readable_number
+
+    assert readable_number(40321326305096220830864044030164992.0) == "4.032e+34"
+    assert readable_number(float("nan")) == "NaN"
+    assert readable_number(float("inf")) == "∞" and readable_number(float("-inf")) == "-∞"
+    assert readable_number(0.6873148) == "0.6873"
+    assert readable_number(0.0376) == "0.0376"
+    assert readable_number(0.000012345) == "1.234e-05"
+    assert readable_number(None) == "—"

@@ -1,5 +1,7 @@
 """AppTest: the core workflow driven through keyed widgets, from the sample to the weight table."""
 
+import re
+
 from tests.apptest_helpers import fresh_app, texts, visit
 
 
@@ -133,3 +135,15 @@ def test_training_waits_its_turn_when_the_server_is_busy():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Epochs run"] == "5 / 5"  # ...then trained in full
     assert training_queue().running == 0 and training_queue().waiting == 0
+
+
+def test_train_page_prints_a_huge_last_loss_readably():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_epochs").set_value(3).run()
+    at.button(key="train_start").click().run()
+    # The last finite loss before a diverged step, as the issue saw it.
+    at.session_state["run"].history["loss"][-1] = 40321326305096220830864044030164992.0
+    at.run()
+    bar = at.get("progress")[0].proto.text  # the training bar (the second is a prediction's)
+    assert re.fullmatch(r"epoch 3 / 3 · loss 4\.032e\+34 · accuracy \d+\.\d\d%", bar), bar
+    assert {m.label: m.value for m in at.metric}["Final loss"] == "4.032e+34"

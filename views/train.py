@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.charts import compare_runs, training_curves, update_training_curves
-from explorer.display import Throttle
+from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
                             ModelSettings, predict_texts, prepare, train)
@@ -145,7 +145,7 @@ def epoch_text(epoch: int, total: int, history: dict) -> str:
     """What the progress bar says, during training and after it."""
     parts = [f"epoch {epoch} / {total}"]
     if history.get("loss"):
-        parts.append(f"loss {history['loss'][-1]:.4f}")
+        parts.append(f"loss {readable_number(history['loss'][-1])}")
     if history.get("accuracy"):
         parts.append(f"accuracy {history['accuracy'][-1]:.2%}")
     return " · ".join(parts)
@@ -217,7 +217,7 @@ if run.stopped:
 final = run.final
 cols = st.columns(4)
 cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
-cols[1].metric("Final loss", f"{final['loss']:.4g}" if "loss" in final else "—")
+cols[1].metric("Final loss", readable_number(final.get("loss")))
 cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
 if "val_accuracy" in final:
     cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
