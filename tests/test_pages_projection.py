@@ -72,7 +72,38 @@ def test_3d_with_two_dimensions_is_refused_with_a_message():
     visit(at, "views/projection.py")
     at.radio(key="projection_dims").set_value(3).run()
     assert not at.exception
-    assert "3" in texts(at.warning)
+    # In the controls' words, not the core's `n_components` (which the command line keeps).
+    warning = texts(at.warning)
+    assert warning == ("A 3-D plot needs word vectors of at least 3 numbers, and this model's "
+                       "have 2 (its Output dimension on the Train page). Choose 2 under "
+                       "Dimensions, or train again with an Output dimension of at least 3.")
+    at.radio(key="projection_dims").set_value(2).run()
+    assert not at.warning
+
+
+def test_umap_missing_is_explained_with_the_method_control(trained, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "umap", None)  # as if umap-learn were not installed
+    at = visit(trained, "views/projection.py")
+    at.radio(key="projection_method").set_value("umap").run()
+    assert not at.exception
+    warning = texts(at.warning)
+    assert "Choose PCA or t-SNE under Method" in warning and "pip install umap-learn" in warning
+    assert "method=" not in warning
+    at.radio(key="projection_method").set_value("pca").run()
+    assert not at.warning
+
+
+def test_too_few_words_names_the_controls_that_help():
+    at = visit(fresh_app(), "views/encode.py")
+    at.number_input(key="encode_vocab_size").set_value(3).run()
+    visit(at, "views/train.py")
+    at.number_input(key="train_epochs").set_value(2).run()
+    at.button(key="train_start").click().run()
+    visit(at, "views/projection.py")
+    assert "Only 2 ids to place, and a projection needs at least 4." in texts(at.warning)
+    assert "the Vocabulary size on the Encode page" in texts(at.warning)
 
 
 def scatter_points(at) -> dict[str, float]:

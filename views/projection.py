@@ -1,5 +1,7 @@
 """Projection: where each word sits in the trained embedding space, and how training moved it."""
 
+import importlib.util
+
 import numpy as np
 import streamlit as st
 
@@ -7,8 +9,8 @@ from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.spreadsheet import frame_to_csv
 from explorer.lean import class_shares, word_leans
-from explorer.projection import (METHODS, default_perplexity, nearest_neighbours, neighbour_table,
-                                 project_snapshots)
+from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
+                                 neighbour_table, project_snapshots)
 from explorer.weights import used_ids
 from ui import state
 from ui.common import trained_run
@@ -67,6 +69,42 @@ def movie_frames():
     return [run.snapshots[i] for i in keep], [epochs[i] for i in keep]
 
 
+def umap_installed() -> bool:
+    try:
+        spec = importlib.util.find_spec("umap")
+    except (ImportError, ValueError):  # a blocked or half-removed module
+        return False
+    return spec is not None and spec.origin is not None  # an empty umap/ folder is no package
+
+
+def what_cannot_be_drawn() -> str | None:
+    """The settings above that cannot be drawn, said with this page's and the others' controls.
+
+    The core's messages name its arguments (n_components, method='umap'), which suits the
+    command line and the library; here the user knows only the controls.
+    """
+    dims, has = int(s.projection_dims), run.weights_after.shape[1]
+    if has < dims:
+        fix = "Choose 2 under Dimensions, or train again" if has >= 2 else "Train again"
+        return (f"A {dims}-D plot needs word vectors of at least {dims} numbers, and this model's "
+                f"have {has} (its Output dimension on the Train page). {fix} with an Output "
+                f"dimension of at least {dims}.")
+    if s.projection_method == "umap" and not umap_installed():
+        return ("UMAP needs the optional package umap-learn, which is not installed here. Choose "
+                "PCA or t-SNE under Method, or install it (`pip install umap-learn`) and restart "
+                "the app.")
+    if len(ids) < MIN_POINTS:
+        more = (" Tick \"Show padding and unused ids\" to place every id, or raise"
+                if not s.projection_show_unused and len(labels) >= MIN_POINTS else " Raise")
+        return (f"Only {len(ids)} ids to place, and a projection needs at least {MIN_POINTS}."
+                f"{more} the Vocabulary size on the Encode page, or add reviews with more words.")
+    return None
+
+
+problem = what_cannot_be_drawn()
+if problem:
+    st.warning(problem)
+    st.stop()
 snapshots, epochs = movie_frames()
 try:
     with st.spinner(f"{METHOD_NAMES[s.projection_method]} of {len(ids)} words over "
