@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 import streamlit as st
@@ -83,3 +84,15 @@ def encoded_reviews():
     except InputError as error:
         st.warning(md_message(error))
         return None
+
+
+def upload_box_mb(limit_bytes: int) -> int:
+    """The upload box's own limit (`max_upload_size`, in Streamlit's decimal megabytes) for a
+    file the app accepts up to `limit_bytes` bytes.
+
+    A little above the app's limit, so that a file just over it gets the app's own message,
+    which names the limit, while a far larger one is stopped in the browser and never held in
+    the server's memory. The box's limit is never below the app's: the app never writes a file
+    (a workspace) that its own box would refuse.
+    """
+    return math.ceil(limit_bytes * 1.05 / 10**6)

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from explorer.errors import InputError
-from explorer.reviews import (DEFAULT_CLASS_NAMES, load_sample, read_reviews_csv, reviews_to_csv,
+from explorer.reviews import (DEFAULT_CLASS_NAMES, MAX_UPLOAD_BYTES, load_sample, read_reviews_csv, reviews_to_csv,
                               sample_files, validate_reviews)
 from ui import state
-from ui.common import class_names
+from ui.common import class_names, upload_box_mb
 from ui.markup import md, md_message
 
 names = class_names()
@@ -109,8 +109,10 @@ for column, name in zip(columns, sample_files()):
         replace_reviews(load_sample(name), DEFAULT_CLASS_NAMES,
                         message=f"Loaded the sample: {name}.")
 
-upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names)",
-                          type=["csv", "txt", "tsv"], key="reviews_upload")
+upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names; "
+                          f"up to {MAX_UPLOAD_BYTES // 2**20} MB)",
+                          type=["csv", "txt", "tsv"], key="reviews_upload",
+                          max_upload_size=upload_box_mb(MAX_UPLOAD_BYTES))
 if upload is not None and st.session_state.get("reviews_upload_done") != upload.file_id:
     # Each upload is read once; later reruns must not undo the user's edits.
     st.session_state.reviews_upload_done = upload.file_id

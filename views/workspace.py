@@ -5,7 +5,8 @@ import streamlit as st
 from explorer.errors import InputError
 from explorer.workspace import MAX_FILE_BYTES, MAX_QUERY_CHARS
 from ui import persistence
-from ui.common import class_names
+from ui.common import class_names, upload_box_mb
+from ui.markup import md, md_message
 
 STARTS = {"random": "random values", "glove_frozen": "GloVe, frozen", "glove_tuned": "GloVe, fine-tuned"}
 
@@ -50,7 +51,7 @@ st.subheader("Download a workspace file", divider="gray")
 settings = persistence.current_settings()
 encoding, model_settings = settings["encode_settings"], settings["model_settings"]
 st.markdown(
-    f"- **{len(s.reviews)} reviews**, classes **{names[0]}** (0) and **{names[1]}** (1)\n"
+    f"- **{len(s.reviews)} reviews**, classes **{md(names[0])}** (0) and **{md(names[1])}** (1)\n"
     f"- **encoding**: {encoding['method']}, vocabulary size {encoding['vocab_size']}, "
     f"max length {encoding['max_length']}, padding {encoding['padding']}, "
     f"truncating {encoding['truncating']}\n"
@@ -59,7 +60,7 @@ st.markdown(
     f"{model_settings['epochs']} epochs, batch size {model_settings['batch_size']}, "
     f"validation split {model_settings['validation_split']:g}, seed {model_settings['seed']}, "
     f"embedding starting from {STARTS.get(settings['embedding_start'], settings['embedding_start'])}\n"
-    + (f"- **trained model**: {run.label or 'unnamed'}, {run.epochs_run} epochs, "
+    + (f"- **trained model**: {md(run.label or 'unnamed')}, {run.epochs_run} epochs, "
        f"{run.totals['total']:,} weights" if run is not None else "- no trained model yet")
 )
 include = st.checkbox("Include the trained model (every weight, to predict and read its weights "
@@ -68,7 +69,7 @@ include = st.checkbox("Include the trained model (every weight, to predict and r
 try:
     data = persistence.workspace_bytes(include_model=include)
 except InputError as error:
-    st.warning(f"{error}", icon=":material/warning:")
+    st.warning(md_message(error), icon=":material/warning:")
     data = None
 st.download_button(
     "Download the workspace file", data or b"", file_name="embedding-explorer-workspace.json",
@@ -82,7 +83,7 @@ st.subheader("Open a workspace file", divider="gray")
 upload = st.file_uploader(
     "Open a workspace file saved by Embedding Explorer. It replaces your reviews, settings and "
     "trained model.", type=["json"], key="workspace_upload",
-    max_upload_size=MAX_FILE_BYTES // 2**20)
+    max_upload_size=upload_box_mb(MAX_FILE_BYTES))
 if upload is not None and s.get("workspace_upload_done") != upload.file_id:
     # Each file is opened once; later reruns must not undo what the user changed since.
     s.workspace_upload_done = upload.file_id
@@ -90,10 +91,10 @@ if upload is not None and s.get("workspace_upload_done") != upload.file_id:
         with st.spinner("Opening the file (a trained model is rebuilt with TensorFlow)…"):
             opened = persistence.open_workspace(upload)
     except InputError as error:
-        s.workspace_upload_error = f"{upload.name}: {error}"
+        s.workspace_upload_error = f"{md(upload.name)}: {md_message(error)}"
     else:
         s.workspace_upload_error = None
-        s.workspace_message = f"Opened {upload.name}: {opened}"
+        s.workspace_message = f"Opened {md(upload.name)}: {md_message(opened)}"
         st.rerun()
 if s.get("workspace_upload_error"):
     st.error(s.workspace_upload_error, icon=":material/block:")
