@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from explorer.budget import check_model_size
 from explorer.errors import InputError, check_choice, check_int
 from explorer.projection import snapshot_budget
 from explorer.text import Encoded, encode
@@ -244,6 +245,12 @@ def prepare(encoded: Encoded, labels, *, settings: ModelSettings,
     labels = np.asarray(labels, dtype=np.float32)
     if len(labels) != encoded.padded.shape[0]:
         raise InputError(f"Got {encoded.padded.shape[0]} reviews but {len(labels)} labels.")
+    settings = settings.checked()
+    # Before Keras allocates anything: one visitor's model must leave memory for the room.
+    check_model_size(vocab_size=encoded.encoder.vocab_size, max_length=encoded.settings.max_length,
+                     output_dim=settings.output_dim, head=settings.head,
+                     optimizer=settings.optimizer, batch_size=settings.batch_size,
+                     n_reviews=len(labels))
     model = build_model(vocab_size=encoded.encoder.vocab_size,
                         max_length=encoded.settings.max_length, settings=settings,
                         initial_embedding=initial_embedding)

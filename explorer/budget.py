@@ -1,0 +1,77 @@
+"""How big one visitor's model may be: a budget in parameters and in bytes, checked before Keras
+allocates anything.
+
+One server serves a whole room, so no single model may take a share of memory that would hurt
+the others: 100,000 ids × 1,024 dimensions with the LSTM head is 102 million parameters, about
+1.6 GB with Adam's moments and gradients, and a batch of 4,096 reviews of 1,000 ids × 1,024
+dimensions would be a 16 GB Embedding output. The limits below keep a model, everything training
+holds for it, under about 300 MB, and say which control to lower in the page's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from explorer.errors import InputError
+
+# Parameters of one model: 100,000 words × 50 (GloVe's width) is 5 million, with room for a head.
+MAX_PARAMETERS = 6_000_000
+# Numbers in one batch's Embedding output (batch × max length × output dimension), 128 MB.
+MAX_BATCH_ACTIVATIONS = 2**25
+# Bytes a training run holds per parameter: the weights, their gradients, and the optimizer's
+# moving averages (Adam keeps two, RMSprop one, SGD none), float32 each.
+_SLOTS = {"adam": 2, "rmsprop": 1, "sgd": 0}
+LSTM_UNITS = 16
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """What a model of these settings holds while it trains."""
+
+    parameters: int
+    batch_activations: int
+    training_bytes: int
+
+
+def model_size(*, vocab_size: int, max_length: int, output_dim: int, head: str, optimizer: str,
+               batch_size: int, n_reviews: int | None = None) -> ModelSize:
+    """Parameters, one batch's Embedding output, and bytes of a model before it is built.
+
+    Example:
+        >>> model_size(vocab_size=50, max_length=4, output_dim=8, head="flatten",
+        ...            optimizer="adam", batch_size=32).parameters
+        433
+    """
+    embedding = vocab_size * output_dim
+    if head == "flatten":
+        head_parameters = max_length * output_dim + 1
+    elif head == "average":
+        head_parameters = output_dim + 1
+    else:  # LSTM: four gates of (input + recurrent + bias), then the Dense unit
+        head_parameters = 4 * (output_dim * LSTM_UNITS + LSTM_UNITS**2 + LSTM_UNITS) + LSTM_UNITS + 1
+    parameters = embedding + head_parameters
+    batch = batch_size if n_reviews is None else max(1, min(batch_size, n_reviews))
+    activations = batch * max_length * output_dim
+    per_parameter = 4 * (2 + _SLOTS.get(optimizer, 2))
+    return ModelSize(parameters, activations, parameters * per_parameter + activations * 4 * 2)
+
+
+def check_model_size(**settings) -> ModelSize:
+    """`model_size(**settings)`, or an InputError naming what to lower when over budget."""
+    size = model_size(**settings)
+    if size.parameters > MAX_PARAMETERS:
+        raise InputError(
+            f"This model would have {size.parameters:,} parameters; one model may have at most "
+            f"{MAX_PARAMETERS:,} on this server, so that one visitor cannot fill the memory "
+            "everyone shares. Lower the Vocabulary size (Encode page) or the Output dimension "
+            "(Train page): the Embedding table alone is vocabulary size × output dimension = "
+            f"{settings['vocab_size']:,} × {settings['output_dim']:,}."
+        )
+    if size.batch_activations > MAX_BATCH_ACTIVATIONS:
+        raise InputError(
+            f"One batch would hold {size.batch_activations:,} numbers (batch size × max length "
+            f"× output dimension); at most {MAX_BATCH_ACTIVATIONS:,} fit in this server's share "
+            "for one visitor. Lower the Batch size or the Output dimension (Train page), or the "
+            "Max length (Encode page)."
+        )
+    return size
