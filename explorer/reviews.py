@@ -23,6 +23,9 @@ from explorer.text import tokenize
 
 DEFAULT_CLASS_NAMES = ("negative", "positive")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# The most reviews one session may hold, from a file, a link or a workspace: every page is
+# built to work at this size (tables shown a window at a time).
+MAX_REVIEWS = 100_000
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 _SAMPLES = {
     "Restaurant reviews": "restaurant_reviews.csv",
@@ -111,6 +114,11 @@ def read_reviews_csv(
     texts = table[columns["text"]].str.strip().map(restore_cell)
     raw_labels = table[columns["label"]].str.strip()
     filled = (texts != "") | (raw_labels != "")
+    if int(filled.sum()) > MAX_REVIEWS:
+        raise InputError(
+            f"`file` must hold at most {MAX_REVIEWS:,} reviews. Received: {int(filled.sum()):,} "
+            "rows. Upload a sample of them (for short reviews a few thousand are plenty)."
+        )
     labels, names = _labels_from_strings(raw_labels[filled].tolist(), list(np.flatnonzero(filled)),
                                          class_names=tuple(class_names))
     return _frame(texts[filled].tolist(), labels), names

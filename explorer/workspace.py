@@ -61,13 +61,12 @@ import pandas as pd
 
 from explorer.errors import InputError, check_choice, is_valid_text
 from explorer.model import MAX_EPOCHS, ModelSettings
-from explorer.reviews import validate_reviews
+from explorer.reviews import MAX_REVIEWS, validate_reviews
 from explorer.text import EncodeSettings, encode, tokenize
 
 FORMAT = "embedding-explorer-workspace"
 VERSION = 2
 MAX_FILE_BYTES = 50 * 2**20
-MAX_REVIEWS = 100_000
 MAX_CLASS_NAME_LENGTH = 40  # the Reviews page's name boxes hold 40 characters
 MAX_MODEL_WEIGHTS = 64  # the LSTM head has 6 weight arrays; this leaves room, and bounds a crafted file
 MAX_TEXT_FIELD_CHARS = 2_000  # the model's label and the "stopped" message

@@ -49,3 +49,41 @@ def test_a_header_only_upload_is_refused_and_the_table_kept():
     assert "Loaded 0 reviews" not in texts(at.success)
     assert "headeronly.csv" in texts(at.error) and "no reviews" in texts(at.error)
     assert len(at.session_state["reviews"]) == 10
+
+
+def test_a_file_of_more_reviews_than_a_session_may_hold_is_refused_at_upload():
+    from explorer.reviews import MAX_REVIEWS
+    data = b"text,label\n" + b"ok,1\n" * (MAX_REVIEWS + 1)
+    at = fresh_app()
+    at.file_uploader(key="reviews_upload").set_value(("million.csv", data, "text/csv"))
+    at.run()
+    assert f"at most {MAX_REVIEWS:,} reviews" in texts(at.error)
+    assert len(at.session_state["reviews"]) == 10
+
+
+def test_the_reviews_page_works_at_the_largest_review_set():
+    from explorer.reviews import MAX_REVIEWS
+    rows = [f"review number {i} was {'good' if i % 2 else 'bad'}" for i in range(MAX_REVIEWS)]
+    data = ("text,label\n" + "".join(f"{t},{i % 2}\n" for i, t in enumerate(rows))).encode()
+    at = fresh_app()
+    at.file_uploader(key="reviews_upload").set_value(("big.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception and "Something went wrong" not in texts(at.error)
+    assert f"{MAX_REVIEWS:,} reviews" in texts(at.success).replace(f"{MAX_REVIEWS}", f"{MAX_REVIEWS:,}")
+
+
+def test_a_set_with_too_much_text_to_edit_is_shown_a_window_at_a_time():
+    long_text = "the food was fine and the staff were friendly enough " * 2
+    reviews = pd.DataFrame({"text": [f"{i} {long_text}" for i in range(100_000)],
+                            "label": [i % 2 for i in range(100_000)]})
+    at = fresh_app()
+    at.session_state["reviews"] = reviews
+    at.session_state["reviews_version"] = 9
+    at.run()
+    assert "too many to edit in the browser" in texts(at.info)
+    window = at.dataframe[0].value
+    assert len(window) == 1_000 and window.index[0] == 1
+    at.number_input(key="reviews_first_shown").set_value(99_001).run()
+    window = at.dataframe[0].value
+    assert window.index[0] == 99_001 and window["review"].iloc[0].startswith("99000 ")
+    assert len(at.session_state["reviews"]) == 100_000  # nothing lost by showing a window

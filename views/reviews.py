@@ -52,30 +52,49 @@ elif typed != names:
 
 # --- the table --------------------------------------------------------------------------------
 st.subheader("Your reviews", divider="gray")
-version = st.session_state.get("reviews_version", 0)
-editor_key = f"reviews_editor_{version}"
-if editor_key not in st.session_state:
-    # A fresh editor (first visit, back from another page, or a new table): show the saved table.
-    saved = st.session_state.reviews
-    # Explicit dtypes: an empty column would otherwise be float, which the text editor refuses.
-    st.session_state.reviews_shown = pd.DataFrame({
-        "text": pd.Series(saved["text"].astype(str).tolist(), dtype=object),
-        "class": pd.Series([names[int(v)] if str(v) in ("0", "1") else None
-                            for v in saved["label"]], dtype=object),
-    }).set_axis(pd.RangeIndex(1, len(saved) + 1))  # row numbers as messages count them, from 1
-edited = st.data_editor(
-    st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
-    width="stretch",
-    column_config={
-        "text": st.column_config.TextColumn("review", width="large"),
-        "class": st.column_config.SelectboxColumn("class", options=list(names), width="small"),
-    },
-)
-by_name = {name: label for label, name in enumerate(names)}
-st.session_state.reviews = pd.DataFrame({
-    "text": edited["text"].fillna("").astype(str).tolist(),
-    "label": [by_name.get(c, c) for c in edited["class"]],
-})
+# The editor sends every cell to the browser; a set with more text than this is shown a window
+# at a time instead, read-only (edit it in a spreadsheet, or a smaller set here).
+MAX_EDITABLE_TEXT_CHARS = 8_000_000
+WINDOW_ROWS = 1_000
+saved = st.session_state.reviews
+text_chars = int(saved["text"].astype(str).str.len().sum()) if len(saved) else 0
+if text_chars > MAX_EDITABLE_TEXT_CHARS:
+    st.info(f"{len(saved):,} reviews with {text_chars / 1e6:,.1f} million characters of text: too "
+            "many to edit in the browser, so they are shown here a window at a time. Download "
+            "the table, edit it in a spreadsheet and upload it again, or load a smaller set.")
+    state.remember({"reviews_first_shown": 1})
+    st.session_state.reviews_first_shown = min(st.session_state.reviews_first_shown, len(saved))
+    first = st.number_input(f"First review shown ({WINDOW_ROWS:,} at a time)", min_value=1,
+                            max_value=len(saved), step=WINDOW_ROWS, key="reviews_first_shown") - 1
+    window = saved.iloc[first:first + WINDOW_ROWS]
+    st.dataframe(pd.DataFrame({
+        "review": window["text"].astype(str).str.slice(0, 500).tolist(),
+        "class": [names[int(v)] if str(v) in ("0", "1") else None for v in window["label"]],
+    }, index=pd.RangeIndex(first + 1, first + 1 + len(window))), width="stretch")
+else:
+    version = st.session_state.get("reviews_version", 0)
+    editor_key = f"reviews_editor_{version}"
+    if editor_key not in st.session_state:
+        # A fresh editor (first visit, back from another page, or a new table): show the saved table.
+        # Explicit dtypes: an empty column would otherwise be float, which the text editor refuses.
+        st.session_state.reviews_shown = pd.DataFrame({
+            "text": pd.Series(saved["text"].astype(str).tolist(), dtype=object),
+            "class": pd.Series([names[int(v)] if str(v) in ("0", "1") else None
+                                for v in saved["label"]], dtype=object),
+        }).set_axis(pd.RangeIndex(1, len(saved) + 1))  # row numbers as messages count them, from 1
+    edited = st.data_editor(
+        st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
+        width="stretch",
+        column_config={
+            "text": st.column_config.TextColumn("review", width="large"),
+            "class": st.column_config.SelectboxColumn("class", options=list(names), width="small"),
+        },
+    )
+    by_name = {name: label for label, name in enumerate(names)}
+    st.session_state.reviews = pd.DataFrame({
+        "text": edited["text"].fillna("").astype(str).tolist(),
+        "label": [by_name.get(c, c) for c in edited["class"]],
+    })
 
 with st.form("reviews_add_form", clear_on_submit=True, border=False):
     text_col, class_col, button_col = st.columns([6, 2, 1], vertical_alignment="bottom")
