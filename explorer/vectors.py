@@ -8,6 +8,10 @@ Lookup is case-insensitive: a word is looked up as typed first, then by its lowe
 ("King" finds "king"). In a file holding several spellings ("Paris", "paris"), the exact spelling
 wins, and otherwise the first (most frequent) of them.
 
+Text is read a chunk at a time, in memory about the size of what is kept (the words and a
+float32 matrix); lines longer than `MAX_LINE_BYTES`, vectors of more than `MAX_DIM` values and
+uploads of more than `MAX_UPLOAD_WORDS` words are refused with the line named.
+
 Text files are read once and converted to a cache of plain .npy and text files in a hidden
 `.explorer-cache` folder beside them; later loads map the cache into memory and are instant.
 Nothing is ever unpickled.
@@ -54,8 +58,14 @@ REASONS = {
     "not_utf8": "not UTF-8 text",
 }
 _FIRST_LINES_KEPT = 5
+# Text is read in chunks of at most this many lines and bytes, so memory stays in proportion
+# to what is kept (the words and a float32 matrix), whatever the shape of the file.
 _CHUNK_LINES = 20_000
-_MAX_DIM = 10_000
+_CHUNK_BYTES = 1 << 20
+MAX_DIM = 4096  # values per vector
+MAX_LINE_BYTES = 256 << 10  # a word and 4,096 values of up to 60 characters fit
+UPLOAD_LIMIT_MB = 200  # per uploaded file; larger files go in the vectors folder
+MAX_UPLOAD_WORDS = 1_000_000  # per upload: words cost ~150 bytes each, whatever their text
 _MAX_HEADER_DIGITS = 12  # a word2vec header's count and dimensions; more is not a header
 _QUOTE_CHARS = 40
 
@@ -461,27 +471,36 @@ def load_vectors_file(path, *, on_error: str = "skip") -> tuple[Vectors, LoadRep
     return vectors, report
 
 
-def parse_vectors_bytes(data: bytes, *, name: str = "upload",
-                        on_error: str = "skip") -> tuple[Vectors, LoadReport]:
+def parse_vectors_bytes(data, *, name: str = "upload", on_error: str = "skip",
+                        max_words: int | None = MAX_UPLOAD_WORDS) -> tuple[Vectors, LoadReport]:
     """Read uploaded GloVe or word2vec text held in memory, with the file reader's rules.
 
-    The bytes are only ever parsed as text and numbers; nothing is written to disk.
+    The bytes are only ever parsed as text and numbers; nothing is written to disk. They are
+    read a chunk at a time (no copy of the whole), so the memory taken is about the words and
+    the float32 matrix kept: at most twice the text, for text of single-digit numbers.
 
     >>> v, r = parse_vectors_bytes(b"king 1 0\\nqueen 0.9 0.1\\n", name="tiny.txt")
     >>> r.count, r.dim, r.format
     (2, 2, 'glove')
 
     Args:
-        data: the file's bytes.
+        data: the file's bytes, or a binary file object (such as an upload) read from its start.
         name: the file name, used in messages.
         on_error: "skip" or "raise", as for `load_vectors_file`.
+        max_words: refuse text holding more words than this (None: no limit). Each word costs
+            memory whatever its length, so this bounds a file of very short lines.
 
     Returns:
         (vectors, report).
     """
     check_choice("on_error", on_error, ON_ERROR)
     started = time.perf_counter()
-    vectors, report = _parse(io.BytesIO(data), name=name, on_error=on_error)
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        stream = io.BytesIO(data)  # shares the bytes, no copy
+    else:
+        stream = data
+        stream.seek(0)
+    vectors, report = _parse(stream, name=name, on_error=on_error, max_words=max_words)
     return vectors, dataclasses.replace(report, seconds=time.perf_counter() - started)
 
 
@@ -491,10 +510,11 @@ def parse_vectors_bytes(data: bytes, *, name: str = "upload",
 def row_norms(raw: np.ndarray) -> np.ndarray:
     """Euclidean length of each row, float32, computed exactly as gensim does.
 
-    Done in blocks of rows so a large memory-mapped matrix never needs a second full copy.
+    Done in blocks of rows so a large memory-mapped matrix never needs a second full copy
+    (each row's length does not depend on the block it is computed in).
     """
     out = np.empty(raw.shape[0], dtype=np.float32)
-    step = 1 << 16
+    step = max(1, (1 << 22) // max(1, raw.shape[1]))  # rows of 4M values: one 16 MB temporary
     for start in range(0, raw.shape[0], step):
         out[start:start + step] = np.linalg.norm(raw[start:start + step], axis=1)
     return out
@@ -512,8 +532,9 @@ def unit_rows(raw: np.ndarray, norms: np.ndarray) -> np.ndarray:
 class _Parser:
     """Reads text vectors chunk by chunk, keeping good rows and noting bad lines."""
 
-    def __init__(self, name: str, on_error: str):
+    def __init__(self, name: str, on_error: str, max_words: int | None = None):
         self.name = name
+        self.max_words = max_words
         self.strict = on_error == "raise"
         self.format = "glove"
         self.dim: int | None = None
@@ -523,7 +544,13 @@ class _Parser:
         self.vector_lines = 0
         self.words: list[str] = []
         self.seen: dict[str, int] = {}  # word -> line it was first read on
-        self.blocks: list[np.ndarray] = []
+        # Kept rows, grown in place (realloc: a large buffer is remapped, not copied), so the
+        # matrix never exists twice; `rows` of them are filled.
+        self.buffer: np.ndarray | None = None
+        self.rows = 0
+        self.drop_first = False  # the first row was a word2vec header after all
+        self.total_bytes: int | None = None  # the text's size, when the stream tells it
+        self.bytes_read = 0
         self.skipped: dict[str, int] = {}
         self.first_lines: dict[str, list[int]] = {}
         self.notes: list[str] = []
@@ -538,6 +565,13 @@ class _Parser:
             start += len(raw_lines) - len(lines)
         if self.dim is None:
             self.dim = _common_count(lines)
+            if self.dim is not None and self.dim > MAX_DIM:
+                number = start + next(i for i, line in enumerate(lines)
+                                      if len(line.split()) - 1 == self.dim)
+                raise InputError(f"`{self.name}` line {number:,} has {self.dim:,} values after "
+                                 f"its word; vectors may have at most {MAX_DIM:,} dimensions. "
+                                 f"Expected GloVe or word2vec text: one word and its numbers "
+                                 f"per line.")
         problems: list[tuple[int, str, str]] = []
         kept: list[tuple[int, str, bytes]] = []
         for number, line in enumerate(lines, start):
@@ -558,13 +592,35 @@ class _Parser:
             elif word in self.seen:
                 problems.append((number, "duplicate", word))
             else:
+                if self.max_words is not None and len(self.words) >= self.max_words:
+                    raise InputError(
+                        f"`{self.name}` line {number:,}: more than {self.max_words:,} words, the "
+                        f"most an upload may hold. Keep the first (most frequent) "
+                        f"{self.max_words:,} lines, or put the file in the vectors folder and "
+                        f"choose \"A file from the vectors folder\".")
                 self.seen[word] = number
                 self.words.append(word)
                 rows.append(i)
         if problems:
             self._note_problems(problems)
         if rows:
-            self.blocks.append(matrix if len(rows) == len(matrix) else matrix[rows])
+            self._keep(matrix if len(rows) == len(matrix) else matrix[rows])
+
+    def _keep(self, block: np.ndarray) -> None:
+        end = self.rows + len(block)
+        if self.buffer is None or end > len(self.buffer):
+            # numpy zero-fills what a resize adds, so capacity costs memory: aim at the rows
+            # the whole text will give (known from its size and what was read so far).
+            capacity = int(1.25 * (len(self.buffer) if self.buffer is not None else 0))
+            if self.total_bytes and self.bytes_read:
+                capacity = int(end * self.total_bytes / self.bytes_read * 1.02) + 64
+            capacity = max(end, min(capacity, max(end, 1024) * 64))
+            if self.buffer is None:
+                self.buffer = np.empty((capacity, self.dim), dtype=np.float32)
+            else:
+                self.buffer.resize((capacity, self.dim), refcheck=False)
+        self.buffer[self.rows:end] = block
+        self.rows = end
 
     def _note_problems(self, problems: list[tuple[int, str, str]]) -> None:
         problems.sort()
@@ -608,9 +664,9 @@ class _Parser:
             return lines
         self.format = "word2vec"
         self.header_count, self.dim = count, dim
-        if not 1 <= self.dim <= _MAX_DIM:
+        if not 1 <= self.dim <= MAX_DIM:
             raise InputError(f"`{self.name}` line 1: the header gives {self.dim:,} dimensions; "
-                             f"it must be between 1 and {_MAX_DIM:,}.")
+                             f"it must be between 1 and {MAX_DIM:,}.")
         return lines[1:]
 
     def _split(self, line: bytes) -> tuple[str, bytes, str | None]:
@@ -684,7 +740,7 @@ class _Parser:
             self.format, self.header_count = "word2vec", self.vector_lines - 1
             self.vector_lines -= 1
             del self.seen[self.words.pop(0)]
-            self.blocks[0] = self.blocks[0][1:]
+            self.drop_first = True
         if self.header_count is not None and self.header_count != self.vector_lines:
             mismatch = (f"header announces {self.header_count:,} vectors but the file has "
                         f"{self.vector_lines:,} vector lines")
@@ -700,7 +756,8 @@ class _Parser:
                 f"text: one word and its numbers per line, separated by spaces (binary files "
                 f"cannot be read)."
             )
-        raw = self.blocks[0] if len(self.blocks) == 1 else np.concatenate(self.blocks)
+        self.buffer.resize((self.rows, self.dim), refcheck=False)  # gives back the spare rows
+        raw = self.buffer[1:] if self.drop_first else self.buffer
         vectors = Vectors(self.words, raw, row_norms(raw), name=self.name)
         report = LoadReport(self.name, self.format, len(self.words), int(self.dim),
                             dict(self.skipped), {k: list(v) for k, v in self.first_lines.items()},
@@ -708,16 +765,45 @@ class _Parser:
         return vectors, report
 
 
-def _parse(stream, *, name: str, on_error: str) -> tuple[Vectors, LoadReport]:
-    parser = _Parser(name, on_error)
-    while True:
-        chunk = list(itertools.islice(stream, _CHUNK_LINES))
-        if not chunk:
-            break
+def _parse(stream, *, name: str, on_error: str,
+           max_words: int | None = None) -> tuple[Vectors, LoadReport]:
+    parser = _Parser(name, on_error, max_words)
+    try:
+        at = stream.tell()
+        parser.total_bytes = stream.seek(0, os.SEEK_END) - at
+        stream.seek(at)
+    except (AttributeError, OSError, ValueError):
+        pass  # not seekable: the buffer grows by a quarter at a time
+    for chunk, parser.bytes_read in _chunks(stream, name):
         parser.feed(chunk)
     if parser.lines_seen == 0:
         raise InputError(f"`{name}` is empty. Expected GloVe or word2vec text.")
     return parser.finish()
+
+
+def _chunks(stream, name: str):
+    """The lines of a binary stream (without their line ends), in lists of at most
+    `_CHUNK_LINES`, reading `_CHUNK_BYTES` at a time; a line longer than `MAX_LINE_BYTES` is
+    refused as soon as it is seen, so memory never holds more than a chunk and one line."""
+    carry, number, read = b"", 0, 0
+    while True:
+        block = stream.read(_CHUNK_BYTES)
+        if not block:
+            break
+        read += len(block)
+        lines = (carry + block).split(b"\n") if carry else block.split(b"\n")
+        carry = lines.pop()  # the start of a line that goes on in the next block
+        if len(carry) > MAX_LINE_BYTES or max(map(len, lines), default=0) > MAX_LINE_BYTES:
+            at = next(i for i, line in enumerate([*lines, carry]) if len(line) > MAX_LINE_BYTES)
+            raise InputError(
+                f"`{name}` line {number + at + 1:,} is longer than {MAX_LINE_BYTES >> 10:,} KB, "
+                f"the most a line may hold (a word and up to {MAX_DIM:,} numbers). Expected "
+                f"GloVe or word2vec text: one word and its numbers per line.")
+        for start in range(0, len(lines), _CHUNK_LINES):
+            yield lines[start:start + _CHUNK_LINES], read
+        number += len(lines)
+    if carry:
+        yield [carry], read
 
 
 def _common_count(lines: list[bytes]) -> int | None:
@@ -729,8 +815,7 @@ def _common_count(lines: list[bytes]) -> int | None:
             counts[len(parts) - 1] = counts.get(len(parts) - 1, 0) + 1
     if not counts:
         return None
-    dim = max(counts, key=counts.get)
-    return dim if dim <= _MAX_DIM else None
+    return max(counts, key=counts.get)
 
 
 def _quote(word: str) -> str:

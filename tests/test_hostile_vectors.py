@@ -164,3 +164,116 @@ def test_temporary_files_left_by_a_killed_writer_are_removed(folder):
     load_vectors_file(folder / "v.txt")
     assert sorted(p.name for p in cache.iterdir()) == ["other.txt.npy.tmp1"] + PARTS
 
+
+
+# --------------------------------------------------------------------------- memory
+
+MB = 1 << 20
+# Python, numpy and explorer.vectors are imported before the first measure; what a parse may
+# add besides its own arrays: one chunk of text, its numbers and the word list's objects.
+FIXED_MB = 64
+
+CHILD = r"""
+import json, resource, sys
+import explorer.vectors as module
+mode, path, max_words = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = open(path, "rb").read() if mode == "bytes" else None  # an upload is held whole
+peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+before = peak()
+try:
+    if mode == "bytes":
+        vectors, report = module.parse_vectors_bytes(data, name="up.txt", max_words=max_words)
+    else:
+        vectors, report = module.load_vectors_file(path)
+    outcome = [len(vectors), vectors.dim]
+except module.InputError as error:
+    outcome = str(error)
+print(json.dumps({"growth": peak() - before, "outcome": outcome}))
+"""
+
+
+def peak_growth(path, mode="bytes", max_words=10**9):
+    """Run a parse in a child process; its peak RSS growth in bytes, and what it gave."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(max_words)],
+                          capture_output=True, text=True, cwd=root, timeout=120, check=True)
+    result = json.loads(done.stdout)
+    return result["growth"], result["outcome"]
+
+
+def write_one_line(path, size):
+    path.write_bytes(b"1 " * (size // 2))  # one word "1" and millions of values, no newline
+
+
+def write_glove_like(path, rows, dim):
+    import numpy as np
+
+    values = np.random.default_rng(0).standard_normal((64, dim)).astype(np.float32)
+    tails = [" ".join(f"{x:.6f}" for x in row) + "\n" for row in values]
+    with open(path, "w") as out:
+        out.writelines(f"w{i} {tails[i % 64]}" for i in range(rows))
+
+
+def write_dense(path, rows, dim):
+    line = " 1" * dim + "\n"  # the most numbers per byte: a float32 matrix twice the text
+    with open(path, "w") as out:
+        out.writelines(f"w{i}{line}" for i in range(rows))
+
+
+@pytest.mark.parametrize("mode", ["bytes", "file"])
+def test_a_single_huge_line_is_refused_in_bounded_memory(tmp_path, mode):
+    path = tmp_path / "one.txt"
+    write_one_line(path, 24 * MB)
+    growth, outcome = peak_growth(path, mode)
+    assert "line 1 is longer than" in outcome and "values" not in outcome.split("longer")[0]
+    assert growth < FIXED_MB * MB, growth / MB
+
+
+@pytest.mark.parametrize("write, shape", [(write_glove_like, (50_000, 50)),
+                                          (write_dense, (3_000, 4096))], ids=["glove", "dense"])
+@pytest.mark.parametrize("mode", ["bytes", "file"])
+def test_a_large_file_takes_memory_in_proportion_to_its_size(tmp_path, write, shape, mode):
+    path = tmp_path / "many.txt"
+    write(path, *shape)
+    size = path.stat().st_size
+    assert 20 * MB < size < 30 * MB
+    growth, outcome = peak_growth(path, mode)
+    assert outcome == list(shape)
+    assert growth < 3 * size + FIXED_MB * MB, (growth / MB, size / MB)
+
+
+def test_an_upload_of_many_tiny_lines_stops_at_the_word_limit(tmp_path):
+    path = tmp_path / "tiny.txt"
+    path.write_bytes(b"".join(b"w%d 1\n" % i for i in range(1_000_000)))
+    growth, outcome = peak_growth(path, max_words=100_000)
+    assert outcome.startswith("`up.txt` line 100,001: more than 100,000 words")
+    assert growth < 100_000 * 400 + FIXED_MB * MB, growth / MB
+
+
+def test_vectors_of_more_than_4096_dimensions_are_refused_naming_the_line():
+    ok = b"a" + b" 1" * 4096 + b"\n"
+    v, _ = parse(ok + b"b" + b" 2" * 4096 + b"\n")
+    assert v.dim == 4096
+    for on_error in ("skip", "raise"):
+        with pytest.raises(InputError, match=r"^`t.txt` line 2 has 4,097 values after its word; "
+                                             r"vectors may have at most 4,096 dimensions"):
+            parse(b"\n" + (b"a" + b" 1" * 4097 + b"\n") * 2, on_error)
+    with pytest.raises(InputError, match="line 1: the header gives 4,097 dimensions; it must be "
+                                         "between 1 and 4,096"):
+        parse(b"1 4097\n" + ok)
+
+
+def test_a_line_longer_than_the_limit_is_refused_naming_it_and_a_line_at_the_limit_is_read():
+    from explorer.vectors import MAX_LINE_BYTES
+
+    word = b"w" * (MAX_LINE_BYTES - 2)
+    v, _ = parse(b"a 1\n" + word + b" 2\n")  # exactly the limit (the line end aside)
+    assert v.words == ["a", word.decode()]
+    for on_error in ("skip", "raise"):
+        with pytest.raises(InputError, match=r"^`t.txt` line 2 is longer than 256 KB"):
+            parse(b"a 1\n" + word + b"w 2\nb 3\n", on_error)
