@@ -148,6 +148,34 @@ def test_upload_is_used_in_this_session(folder):
     assert "vectors_uploaded" not in at.session_state
 
 
+def test_an_upload_has_its_own_size_limit_said_in_the_label_and_checked(folder, monkeypatch):
+    import explorer.vectors
+
+    at = vectors_page("upload")
+    uploader = at.file_uploader(key="vectors_upload")
+    assert uploader.proto.max_upload_size_mb == explorer.vectors.UPLOAD_LIMIT_MB == 200
+    assert "up to 200 MB" in uploader.label
+    # The browser enforces the limit; a client that does not is refused after the upload.
+    monkeypatch.setattr(explorer.vectors, "UPLOAD_LIMIT_MB", 1)
+    big = TINY * (2 * 2**20 // len(TINY))
+    at = vectors_page("upload")
+    at.file_uploader(key="vectors_upload").set_value(("big.txt", big, "text/plain")).run()
+    assert not at.exception
+    message = texts(at.error)
+    assert message.startswith("`big.txt` is 2.0 MB; an upload may be at most 1 MB.")
+    assert "vectors folder" in message and "unchanged" in message
+    assert "GloVe 6B 50d (shipped)" in captions(at) and not at.metric
+
+
+def test_an_upload_with_a_huge_line_is_refused_naming_it(folder):
+    at = vectors_page("upload")
+    at.file_uploader(key="vectors_upload").set_value(
+        ("one.txt", TINY + b"1 " * 2**20, "text/plain")).run()
+    assert not at.exception
+    assert "`one.txt` line 6 is longer than 256 KB" in texts(at.error)
+    assert "GloVe 6B 50d (shipped)" in captions(at)
+
+
 def test_malformed_upload_refused_with_the_line(folder):
     at = vectors_page("upload")
     at.radio(key="vectors_on_error").set_value("raise").run()

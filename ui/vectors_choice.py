@@ -20,6 +20,7 @@ import time
 import numpy as np
 import streamlit as st
 
+import explorer.vectors
 from explorer.errors import InputError
 from explorer.vectors import (GLOVE_NAME, LoadReport, Vectors, load_vectors_file, parse_vectors_bytes,
                               resolve_vector_file)
@@ -106,8 +107,21 @@ def load_glove() -> Loaded:
     return Loaded(vectors, None, time.perf_counter() - started, "shipped")
 
 
-def parse_upload(data: bytes, *, name: str, on_error: str = "skip") -> Loaded:
-    """Parse an uploaded file's bytes (as data only, nothing written); InputError if refused."""
+def upload_limit_mb() -> int:
+    """The most an uploaded vectors file may hold, in MB (the browser is told, and it is
+    checked here too: a client need not obey the browser)."""
+    return explorer.vectors.UPLOAD_LIMIT_MB
+
+
+def parse_upload(data, *, name: str, on_error: str = "skip") -> Loaded:
+    """Parse an uploaded file (its bytes, or the upload itself, read a chunk at a time, as data
+    only, nothing written); InputError if refused, also for a file over the upload limit."""
+    size = data.size if hasattr(data, "size") else len(data)
+    limit = upload_limit_mb()
+    if size > limit * 2**20:
+        raise InputError(f"`{name}` is {size / 2**20:,.1f} MB; an upload may be at most "
+                         f"{limit:,} MB. Put a larger file in the vectors folder and choose "
+                         f"\"A file from the vectors folder\".")
     started = time.perf_counter()
     vectors, report = parse_vectors_bytes(data, name=name, on_error=on_error)
     return Loaded(vectors, report, time.perf_counter() - started, "upload")

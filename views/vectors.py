@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer.errors import InputError
-from explorer.vectors import GLOVE_NAME, REASONS, VECTORS_DIR_VARIABLE, list_vector_files, vectors_dir
+from explorer.vectors import (GLOVE_NAME, MAX_DIM, MAX_UPLOAD_WORDS, REASONS, VECTORS_DIR_VARIABLE,
+                              list_vector_files, vectors_dir)
 from ui import state
 from ui.vectors_choice import (GLOVE, Choice, current_choice, load_folder_file, load_glove,
-                               parse_upload, use, vectors_badge)
+                               parse_upload, upload_limit_mb, use, vectors_badge)
 
 SOURCES = {"glove": "GloVe 6B 50d (shipped)", "folder": "A file from the vectors folder",
            "upload": "Upload a file"}
@@ -106,9 +107,13 @@ elif s.vectors_source == "folder":
                 remember_outcome(loaded)
 
 else:
+    limit = upload_limit_mb()
     upload = st.file_uploader(
-        "GloVe or word2vec text (kept in this session only; up to the server's upload limit)",
-        key="vectors_upload")
+        f"GloVe or word2vec text, up to {limit} MB (kept in this session only)",
+        key="vectors_upload", max_upload_size=limit,
+        help=f"Larger files, or more than {MAX_UPLOAD_WORDS:,} words: put them in the vectors "
+             f"folder ({VECTORS_DIR_VARIABLE}) and choose \"{SOURCES['folder']}\". Lines may "
+             f"hold up to {MAX_DIM:,} numbers.")
     if upload is not None:
         # Each file is parsed once per setting; reruns must not parse it again. Going back to
         # an upload after using other vectors parses it again (its memory was let go).
@@ -120,7 +125,7 @@ else:
         s.vectors_upload_done = (upload.file_id, on_error)
         try:
             with st.spinner(f"Reading {upload.name}…"):
-                loaded = parse_upload(upload.getvalue(), name=upload.name, on_error=on_error)
+                loaded = parse_upload(upload, name=upload.name, on_error=on_error)
         except InputError as error:
             remember_outcome(error=f"{error}")
         else:
