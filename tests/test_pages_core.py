@@ -147,3 +147,40 @@ def test_train_page_prints_a_huge_last_loss_readably():
     bar = at.get("progress")[0].proto.text  # the training bar (the second is a prediction's)
     assert re.fullmatch(r"epoch 3 / 3 · loss 4\.032e\+34 · accuracy \d+\.\d\d%", bar), bar
     assert {m.label: m.value for m in at.metric}["Final loss"] == "4.032e+34"
+
+
+def shown_cells(table) -> dict[str, list[str]]:
+    """An st.dataframe's cells as the grid prints them: each number through its column's
+    printf format (as in st.column_config.NumberColumn), a missing value as its placeholder."""
+    import json
+    import math
+
+    config = json.loads(table.proto.columns or "{}")
+    missing = table.proto.placeholder or "None"
+    cells = {}
+    for name, values in table.value.items():
+        fmt = config.get(name, {}).get("type_config", {}).get("format")
+        cells[name] = [missing if v is None or (isinstance(v, float) and math.isnan(v))
+                       else fmt % v if fmt else str(v) for v in values]
+    return cells
+
+
+def test_runs_side_by_side_in_percent_with_validation_columns():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_epochs").set_value(3).run()
+    at.button(key="train_start").click().run()
+    at.slider(key="train_validation_split").set_value(0.2).run()
+    at.button(key="train_start").click().run()
+    tiles = {m.label: m.value for m in at.metric}
+    cells = shown_cells(at.dataframe[-1])
+    assert list(cells) == ["run", "epochs", "final loss", "final accuracy", "validation loss",
+                           "validation accuracy"]
+    # The last run's row says what the tiles above say, in the same words.
+    assert cells["final accuracy"][-1] == tiles["Final accuracy"]
+    assert cells["validation accuracy"][-1] == tiles["Validation accuracy"]
+    assert cells["final loss"][-1] == tiles["Final loss"]
+    assert all(cell.endswith("%") for cell in cells["final accuracy"])
+    # The first run held nothing out: no validation numbers for it.
+    assert cells["validation loss"][0] == cells["validation accuracy"][0] == "—"
+    assert cells["validation loss"][1] != "—"
+

@@ -236,13 +236,28 @@ if text.strip():
     st.progress(probability)
 
 # --- runs side by side --------------------------------------------------------------------------
+def runs_table(runs: list[dict]) -> tuple[pd.DataFrame, dict]:
+    """The runs' final numbers, and how to show them: accuracies in percent like the tiles above,
+    validation columns when some run held reviews out."""
+    columns = [("loss", "final loss"), ("accuracy", "final accuracy")]
+    if any("val_loss" in r["final"] for r in runs):
+        columns += [("val_loss", "validation loss"), ("val_accuracy", "validation accuracy")]
+    rows = []
+    for r in runs:
+        row = {"run": r["label"], "epochs": r["epochs"]}
+        for key, name in columns:
+            value = r["final"].get(key)
+            row[name] = None if value is None else value * 100 if "accuracy" in key else value
+        rows.append(row)
+    config = {name: st.column_config.NumberColumn(
+        name, format="%.2f%%" if "accuracy" in key else "%.4g") for key, name in columns}
+    return pd.DataFrame(rows), config
+
+
 runs = s.get("runs", [])
 if len(runs) > 1:
     st.subheader("Runs side by side", divider="gray")
     st.plotly_chart(compare_runs(runs), width="stretch")
-    st.dataframe(pd.DataFrame([{
-        "run": r["label"], "epochs": r["epochs"],
-        "final loss": r["final"].get("loss"), "final accuracy": r["final"].get("accuracy"),
-        "validation accuracy": r["final"].get("val_accuracy"),
-    } for r in runs]), hide_index=True, width="stretch")
+    table, formats = runs_table(runs)
+    st.dataframe(table, column_config=formats, hide_index=True, width="stretch", placeholder="—")
 st.page_link("views/weights.py", label="Next: read the weights it learnt", icon=":material/grid_on:")
