@@ -184,3 +184,18 @@ def test_runs_side_by_side_in_percent_with_validation_columns():
     assert cells["validation loss"][0] == cells["validation accuracy"][0] == "—"
     assert cells["validation loss"][1] != "—"
 
+
+def test_glove_start_shows_the_vectors_length_and_keeps_the_users_dimension():
+    at = visit(fresh_app(), "views/train.py")
+    at.number_input(key="train_output_dim").set_value(16).run()
+    at.radio(key="train_start_from").set_value("glove_tuned").run()
+    assert not at.exception
+    boxes = [(box.label, box.value, box.disabled) for box in at.number_input
+             if box.label == "Output dimension"]
+    assert boxes == [("Output dimension", 50, True)]
+    assert "× 50 = " in texts(at.caption)  # the Embedding table the model really has
+    at.radio(key="train_start_from").set_value("random").run()
+    boxes = [(box.label, box.value, box.disabled) for box in at.number_input
+             if box.label == "Output dimension"]
+    assert boxes == [("Output dimension", 16, False)]
+    assert "× 16 = " in texts(at.caption)

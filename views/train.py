@@ -65,9 +65,15 @@ st.radio("Embedding starts from", list(STARTS), format_func=STARTS.get, key="tra
               "table. Frozen keeps them as they are; fine-tuned lets training move them.")
 glove_start = s.train_start_from != "random"
 c1, c2, c3, c4 = st.columns(4)
-c1.number_input("Output dimension", min_value=1, max_value=MAX_OUTPUT_DIM, step=1,
-                key="train_output_dim", persist_state="session", disabled=glove_start,
-                help="Length of each word's vector. With GloVe it is the vectors' length, 50.")
+if glove_start:
+    # The model takes the vectors' length; the user's own box (and value) waits for Random.
+    c1.number_input("Output dimension", value=default_vectors().dim, disabled=True,
+                    key="train_output_dim_glove",
+                    help="Length of each word's vector: with GloVe, the vectors' length.")
+else:
+    c1.number_input("Output dimension", min_value=1, max_value=MAX_OUTPUT_DIM, step=1,
+                    key="train_output_dim", persist_state="session",
+                    help="Length of each word's vector. With GloVe it is the vectors' length, 50.")
 c2.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key="train_epochs", persist_state="session")
 c3.number_input("Batch size", min_value=1, max_value=MAX_BATCH_SIZE, step=1, key="train_batch_size", persist_state="session")
 c4.number_input("Learning rate", min_value=0.00001, max_value=10.0, step=0.001, format="%.5f",
