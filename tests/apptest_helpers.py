@@ -1,5 +1,6 @@
 """Helpers for AppTest tests of the pages: start the app, move between pages, read messages."""
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -25,5 +26,11 @@ def visit(at: AppTest, page: str) -> AppTest:
 
 
 def texts(elements) -> str:
-    """All the text of some elements (at.warning, at.error, at.info, ...), one per line."""
+    """All the text of some elements (at.warning, at.error, at.info, ...), one per line, as a
+    person reads it: markdown's backslash escapes (ui.markup) shown as the characters."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", raw_texts(elements))
+
+
+def raw_texts(elements) -> str:
+    """The markdown source of some elements, escapes and all."""
     return "\n".join(str(e.value) for e in elements)
