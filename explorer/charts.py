@@ -43,20 +43,30 @@ def update_training_curves(fig: go.Figure, history: dict[str, list[float]]) -> g
 
 
 def compare_runs(runs: list[dict]) -> go.Figure:
-    """Training accuracy (and validation, dashed) of several runs on one chart.
+    """Training accuracy (solid) and validation accuracy (dashed, in the same colour) of several
+    runs on one chart, the legend under it so that long run labels leave the plot its width.
 
     Each run is a dict with `label` and `history`.
     """
+    from plotly.colors import qualitative
+
+    palette = qualitative.Plotly
     fig = go.Figure()
-    for run in runs:
-        for key, dash in (("accuracy", "solid"), ("val_accuracy", "dash")):
+    for number, run in enumerate(runs):
+        colour = palette[number % len(palette)]
+        for key, dash, shown in (("accuracy", "solid", "accuracy"),
+                                 ("val_accuracy", "dash", "validation accuracy")):
             values = run["history"].get(key)
             if values:
                 fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
-                                         mode="lines", line={"dash": dash},
-                                         name=f"{run['label']} · {key}"))
-    fig.update_layout(height=320, xaxis_title="epoch", yaxis_title="accuracy",
-                      yaxis_range=[0, 1.02], margin={"l": 10, "r": 10, "t": 10, "b": 10})
+                                         mode="lines", line={"dash": dash, "color": colour},
+                                         legendgroup=run["label"],
+                                         name=f"{run['label']} · {shown}"))
+    # Each legend row under the plot gets its own room, so the plot keeps its height.
+    fig.update_layout(height=300 + 22 * len(fig.data), xaxis_title="epoch",
+                      yaxis_title="accuracy", yaxis_range=[0, 1.02],
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
     return fig
 
 
@@ -361,8 +371,12 @@ def analogy_parallelogram(frame: pd.DataFrame, *, arrows, highlight: str | None 
         fig.add_annotation(**_arrow(start, end, colour=ARROW_COLOUR, dash=False))
     if show_offset and len(drawn) >= 2:
         (a, b), (c, _) = drawn[0], drawn[1]
-        fig.add_annotation(**_arrow(c, (c[0] + b[0] - a[0], c[1] + b[1] - a[1]),
-                                    colour=ARROW_COLOUR, dash=True))
+        target = (c[0] + b[0] - a[0], c[1] + b[1] - a[1])
+        # Annotation arrows have no dash style: the shaft is a dashed line, the head an arrow.
+        fig.add_trace(go.Scatter(x=[c[0], target[0]], y=[c[1], target[1]], mode="lines",
+                                 line={"dash": "dash", "color": ARROW_COLOUR, "width": 2},
+                                 name="c + (b − a)", hoverinfo="skip", text=["", ""]))
+        fig.add_annotation(**_arrow(c, target, colour=ARROW_COLOUR, dash=True))
     ranges = _axis_ranges(frame, ["x", "y"])
     # Room for a label beside a point at the edge (labels move sideways to clear arrows).
     low, high = ranges["x"]
@@ -400,9 +414,12 @@ def _labels_clear_of(where: dict, pairs) -> dict[str, str]:
 
 def _arrow(start, end, *, colour: str, dash: bool) -> dict:
     """A plotly annotation drawing an arrow from `start` to `end` in data coordinates."""
+    # A dashed arrow's shaft is a dashed line trace drawn by the caller: its own shaft is made
+    # too thin to see, and the head keeps its size (the head scales with width × size).
+    width, size = (0.1, 1.4 * 1.5 / 0.1) if dash else (2.5, 1.4)
     return dict(x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x",
-                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.4,
-                arrowwidth=1.5 if dash else 2.5, arrowcolor=colour, opacity=0.45 if dash else 0.9,
+                ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=size,
+                arrowwidth=width, arrowcolor=colour, opacity=0.45 if dash else 0.9,
                 standoff=6, startstandoff=6)
 
 

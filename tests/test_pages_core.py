@@ -183,6 +183,8 @@ def test_runs_side_by_side_in_percent_with_validation_columns():
     # The first run held nothing out: no validation numbers for it.
     assert cells["validation loss"][0] == cells["validation accuracy"][0] == "—"
     assert cells["validation loss"][1] != "—"
+    # The labels say which run held reviews out.
+    assert cells["run"][1].endswith(", validation 0.2") and cells["run"][0] != cells["run"][1]
 
 
 def test_glove_start_shows_the_vectors_length_and_keeps_the_users_dimension():

@@ -9,6 +9,7 @@ from explorer.charts import analogy_parallelogram
 from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
 from ui import state
+from ui.markup import md_message
 from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
@@ -97,7 +98,7 @@ c3.number_input(f"Neighbours of each word in the picture (0 to {MAX_PICTURE_NEIG
                 key="analogy_picture_neighbours", persist_state="session")
 
 if problem:
-    st.info(problem)
+    st.info(md_message(problem))
     st.stop()
 
 # --- the answer ----------------------------------------------------------------------------------
@@ -105,7 +106,7 @@ try:
     answer = cached_analogy(vkey, tuple(positive), tuple(negative),
                             int(s.analogy_topn), s.analogy_method, vectors)
 except KeyError as error:  # an unknown word: UnknownWordError, with the closest spellings
-    st.warning(str(error), icon=":material/spellcheck:")
+    st.warning(md_message(error), icon=":material/spellcheck:")
     wrong, suggestions = getattr(error, "word", None), getattr(error, "suggestions", [])
     box = next((key for key in FIELDS if key in s and wrong and
                 wrong.lower() in (w.lower() for w in words_in(s[key]))), None)
@@ -118,9 +119,10 @@ except KeyError as error:  # an unknown word: UnknownWordError, with the closest
     st.stop()
 except InputError as error:
     if s.analogy_mode == "abc":
-        st.warning(f"{error} In a : b :: c : ?, a is subtracted and b and c are added.")
+        st.warning(f"{md_message(error)} In a \\: b \\:\\: c \\: ?, a is subtracted and b and c "
+                   "are added.")
     else:
-        st.warning(str(error))
+        st.warning(md_message(error))
     st.stop()
 
 if not answer:

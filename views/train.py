@@ -169,6 +169,8 @@ if start:
     result.label = (f"#{len(s.get('runs', [])) + 1}: {STARTS[s.train_start_from]}, {settings.head}, "
                     f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
                     f"seed {settings.seed}")
+    if settings.validation_split:  # else two runs that differ only here read the same
+        result.label += f", validation {settings.validation_split:g}"
     done = threading.Event()  # set by this thread however its run ends (see the top)
     s.training, s.training_done = result, done
     progress = st.progress(0.0, text="Starting…")
