@@ -45,3 +45,17 @@ def test_error_details_never_reach_the_browser():
     from streamlit import config
     config.get_config_options(force_reparse=True)
     assert config.get_option("client.showErrorDetails") == "none"
+
+
+def test_the_server_takes_no_upload_larger_than_the_largest_upload_box():
+    from streamlit import config
+
+    from explorer.reviews import MAX_UPLOAD_BYTES
+    from explorer.vectors import UPLOAD_LIMIT_MB
+    from explorer.workspace import MAX_FILE_BYTES
+    from ui.common import upload_box_mb
+    config.get_config_options(force_reparse=True)
+    largest = max(UPLOAD_LIMIT_MB, upload_box_mb(MAX_UPLOAD_BYTES), upload_box_mb(MAX_FILE_BYTES))
+    assert config.get_option("server.maxUploadSize") == largest
+    # A workspace the app writes (up to MAX_FILE_BYTES) always fits its own upload box.
+    assert upload_box_mb(MAX_FILE_BYTES) * 10**6 >= MAX_FILE_BYTES
