@@ -62,11 +62,12 @@ def compare_runs(runs: list[dict]) -> go.Figure:
                                          mode="lines", line={"dash": dash, "color": colour},
                                          legendgroup=run["label"],
                                          name=f"{run['label']} · {shown}"))
-    # Each legend row under the plot gets its own room, so the plot keeps its height.
+    # Each legend row under the plot gets its own room, so the plot keeps its height (about
+    # 240 px), and the legend starts some 55 px under the axis, clear of its title.
     fig.update_layout(height=300 + 22 * len(fig.data), xaxis_title="epoch",
                       yaxis_title="accuracy", yaxis_range=[0, 1.02],
                       margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
+                      legend={"orientation": "h", "x": 0, "y": -0.23, "yanchor": "top"})
     return fig
 
 
@@ -185,13 +186,25 @@ def _trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, dims: i
     return go.Scatter(x=frame["x"], y=frame["y"], **common)
 
 
+# Seen lower and from further out than plotly's default (1.25, 1.25, 1.25): the cube then
+# fills a wide chart instead of sitting small in its middle, and its corners are not cut off.
+CAMERA_3D = {"x": 1.6, "y": 1.6, "z": 0.6}
+
+
 def _fix_axes(fig: go.Figure, ranges: dict, dims: int, **where) -> None:
     if dims == 3:
         fig.update_scenes(xaxis_range=ranges["x"], yaxis_range=ranges["y"],
-                          zaxis_range=ranges["z"], aspectmode="cube", **where)
+                          zaxis_range=ranges["z"], aspectmode="cube", camera_eye=CAMERA_3D,
+                          **where)
     else:
-        fig.update_xaxes(range=ranges["x"], zeroline=False, **where)
-        fig.update_yaxes(range=ranges["y"], zeroline=False, **where)
+        # automargin: the tick labels get the room they need in any page or exported file.
+        fig.update_xaxes(range=ranges["x"], zeroline=False, automargin=True, **where)
+        fig.update_yaxes(range=ranges["y"], zeroline=False, automargin=True, **where)
+
+
+def _margins(dims: int, *, top: int) -> dict:
+    # A 3-D scene draws its own axes inside its box: outer margins would only shrink it.
+    return {"l": 0, "r": 0, "t": top, "b": 0} if dims == 3 else {"l": 10, "r": 10, "t": top, "b": 10}
 
 
 def projection_scatter(frame: pd.DataFrame, *, color=None, class_names=None, hover=None,
@@ -203,7 +216,7 @@ def projection_scatter(frame: pd.DataFrame, *, color=None, class_names=None, hov
     fig = go.Figure(_trace(frame, color=color, class_names=class_names, hover=hover,
                            highlight=highlight, dims=dims, scale=scale))
     _fix_axes(fig, ranges or _axis_ranges(frame, ["x", "y", "z"][:dims]), dims)
-    fig.update_layout(title=title, height=560, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_layout(title=title, height=560, margin=_margins(dims, top=40 if title else 10))
     return fig
 
 
@@ -249,13 +262,16 @@ def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=
     play = {"frame": {"duration": frame_ms, "redraw": dims == 3},
             "transition": {"duration": 0}, "fromcurrent": True}
     fig.update_layout(
-        height=600, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        updatemenus=[{"type": "buttons", "x": 0, "y": -0.08, "xanchor": "left",
+        # The buttons sit above the plot and the slider spans the whole width below it, so
+        # neither covers the other however narrow the page or the exported file is.
+        height=620, margin=_margins(dims, top=50),
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": 1.01,
+                      "xanchor": "left", "yanchor": "bottom", "pad": {"b": 4},
                       "buttons": [
                           {"label": "▶ Play", "method": "animate", "args": [None, play]},
                           {"label": "❚❚ Pause", "method": "animate",
                            "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}]}]}],
-        sliders=[{"active": 0, "x": 0.15, "len": 0.85, "y": -0.02,
+        sliders=[{"active": 0, "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 40},
                   "currentvalue": {"prefix": "epoch "},
                   "steps": [{"label": str(e), "method": "animate",
                              "args": [[str(e)], {"mode": "immediate", "frame": {"duration": 0,

@@ -228,5 +228,6 @@ c1.download_button("Coordinates as CSV (id, word, epoch, x, y…)", lambda: fram
                    "projection.csv", "text/csv", key="projection_download_csv", width="stretch")
 c2.download_button("The movie as a standalone HTML file",
                    # Built only on click: the file carries all of plotly.js (several MB).
-                   lambda: movie.to_html(include_plotlyjs=True, full_html=True), "projection.html",
+                   lambda: movie.to_html(include_plotlyjs=True, full_html=True, auto_play=False),
+                   "projection.html",
                    "text/html", key="projection_download_html", width="stretch")
