@@ -48,7 +48,7 @@ def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, st
     return vectors, metadata
 
 
-def id_window(index: int, *, vocab_size: int, width: int = 21) -> range:
+def id_window(index: int, *, vocab_size: int, width: int = 11) -> range:
     """`width` consecutive ids around `index`, inside 0..vocab_size-1, to show a slice of a
     table of one row (or column) per id that is too large to send to a browser whole.
 

@@ -32,7 +32,7 @@ def test_the_one_hot_row_shows_its_single_1_at_the_words_id(vocab_size):
     text = texts(at.markdown)
     index = int(text.split("has id **")[1].split("**")[0])
     frame = one_hot_frame(at)
-    assert frame.shape[1] <= 21  # within the page width, whatever the vocabulary
+    assert frame.shape[1] <= 11  # within the page width, whatever the vocabulary
     assert frame[str(index)].iloc[0] == 1
     assert int(frame.to_numpy().sum()) == 1
     assert "identical" in text
@@ -72,7 +72,7 @@ def test_id_window_always_holds_the_id_and_stays_inside_the_table():
         for index in {0, 1, vocab_size // 2, vocab_size - 1} & set(range(vocab_size)):
             window = id_window(index, vocab_size=vocab_size)
             assert index in window and window.start >= 0 and window.stop <= vocab_size
-            assert len(window) == min(21, vocab_size)
+            assert len(window) == min(11, vocab_size)
 
 
 def test_random_start_rows_are_the_same_in_any_slice_and_in_range():
