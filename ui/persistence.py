@@ -31,6 +31,7 @@ from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_
                                 settings_to_query, workspace_from_json, workspace_to_json)
 from ui import state
 from ui.common import ENCODE_DEFAULTS, ensure_reviews
+from ui.markup import md_message
 
 # Widget keys of the settings, by the field of EncodeSettings / ModelSettings they hold.
 ENCODE_KEYS = {key.removeprefix("encode_"): key for key in ENCODE_DEFAULTS}
@@ -65,7 +66,7 @@ def work_kept():
     note = _SidebarNote()
     message = st.session_state.pop(PREFIX + "url_message", None)
     if message:
-        st.warning(message, icon=":material/link_off:")
+        st.warning(md_message(message), icon=":material/link_off:")
     _save_quietly(note)
     try:
         yield

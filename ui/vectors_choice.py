@@ -20,6 +20,8 @@ import time
 import numpy as np
 import streamlit as st
 
+from ui.markup import md, md_message
+
 import explorer.vectors
 from explorer.errors import InputError
 from explorer.vectors import (GLOVE_NAME, LoadReport, Vectors, load_vectors_file, parse_vectors_bytes,
@@ -178,8 +180,8 @@ def vectors_badge(*, link: bool = True) -> Vectors:
     vectors = current_vectors()
     note = st.session_state.pop(NOTE_KEY, None)
     if note:
-        st.warning(note, icon=":material/warning:")
-    text = (f":material/dataset: Vectors in use: **{current_choice().label}**, "
+        st.warning(md_message(note), icon=":material/warning:")
+    text = (f":material/dataset: Vectors in use: **{md(current_choice().label)}**, "
             f"{len(vectors):,} words × {vectors.dim} dimensions")
     if link:
         left, right = st.columns([5, 1], vertical_alignment="center")
@@ -197,9 +199,7 @@ def words_in(text: str) -> list[str]:
     return [w for w in re.split(r"[,\s]+", text) if w]
 
 
-def md(text: str) -> str:
-    """`text` shown as it is in markdown: GloVe has tokens such as '*', '[' and '$'."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~:$<>])", r"\\\1", text)
+# GloVe has tokens such as '*', '[' and '$': words are shown through ui.markup's md.
 
 
 def vectors_key(vectors) -> tuple:

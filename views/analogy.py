@@ -9,8 +9,8 @@ from explorer.charts import analogy_parallelogram
 from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
 from ui import state
-from ui.markup import md_message
-from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
+from ui.markup import md, md_message
+from ui.vectors_choice import vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
 MODES = {"abc": "a is to b as c is to ?", "free": "Words to add and to subtract"}

@@ -6,6 +6,7 @@ from explorer.analogy import DEFAULT_RESTRICT_VOCAB, TOTAL_SECTION, default_ques
 from explorer.charts import analogy_section_bars
 from explorer.errors import InputError
 from ui import state
+from ui.markup import md, md_message
 from ui.vectors_choice import vectors_badge
 
 GOOGLE_NAME = "questions-words.txt"
@@ -81,9 +82,9 @@ if chosen is not None:
     try:
         parsed = read_questions(questions)
     except InputError as error:
-        st.error(f"{name}: {error}", icon=":material/error:")
+        st.error(f"{md(name)}: {md_message(error)}", icon=":material/error:")
     else:
-        st.caption(f"{name}: {len(parsed.words):,} questions in {len(parsed.sections)} sections.")
+        st.caption(f"{md(name)}: {len(parsed.words):,} questions in {len(parsed.sections)} sections.")
 
 if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":material/play_arrow:",
              disabled=parsed is None):
@@ -96,7 +97,7 @@ if st.button("Run the benchmark", key="benchmark_run", type="primary", icon=":ma
         result = evaluate_analogies(vectors, parsed, restrict_vocab=int(s.benchmark_restrict_vocab),
                                     progress=progress)
     except InputError as error:
-        st.error(f"{name}: {error}", icon=":material/error:")
+        st.error(f"{md(name)}: {md_message(error)}", icon=":material/error:")
     else:
         s.benchmark_result = {"result": result, "vectors": vectors.name, "questions": name}
     finally:

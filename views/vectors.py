@@ -7,6 +7,7 @@ from explorer.errors import InputError
 from explorer.vectors import (GLOVE_NAME, MAX_DIM, MAX_UPLOAD_WORDS, REASONS, VECTORS_DIR_VARIABLE,
                               list_vector_files, vectors_dir)
 from ui import state
+from ui.markup import md, md_message
 from ui.vectors_choice import (GLOVE, Choice, current_choice, load_folder_file, load_glove,
                                parse_upload, upload_limit_mb, use, vectors_badge)
 
@@ -39,7 +40,7 @@ def show_loaded(loaded) -> None:
     c4.metric("Ready in", f"{loaded.seconds:.3f} s")
     where = SOURCE_NAMES[loaded.source]
     kind = f"{report.format} text" if report else "GloVe 6B 50d, most frequent words first"
-    st.caption(f"{vectors.name}: {kind}; {where}.")
+    st.caption(f"{md(vectors.name)}: {kind}; {where}.")
     if report and report.skipped:
         lines = "1 malformed line was" if report.n_skipped == 1 else f"{report.n_skipped:,} malformed lines were"
         st.warning(f"{lines} skipped; the other {report.count:,} words were loaded.",
@@ -51,9 +52,9 @@ def show_loaded(loaded) -> None:
                                    for r in report.skipped],
         }), hide_index=True, key="vectors_skipped_table")
     for note in report.notes if report else ():
-        st.info(note, icon=":material/info:")
+        st.info(md_message(note), icon=":material/info:")
     if current_choice().name == vectors.name:
-        st.success(f"The GloVe pages now use {vectors.name}.", icon=":material/check:")
+        st.success(f"The GloVe pages now use {md(vectors.name)}.", icon=":material/check:")
 
 
 # The last load's outcome is kept so it stays on the page across reruns.
@@ -134,7 +135,8 @@ else:
 
 # --- the outcome of the last load -----------------------------------------------------------------
 if s.get("vectors_last_error"):
-    st.error(f"{s.vectors_last_error} The vectors in use are unchanged.", icon=":material/error:")
+    st.error(f"{md_message(s.vectors_last_error)} The vectors in use are unchanged.",
+             icon=":material/error:")
 elif s.get("vectors_last_loaded") is not None:
     st.subheader("Loaded", divider="gray")
     show_loaded(s.vectors_last_loaded)

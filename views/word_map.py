@@ -11,7 +11,8 @@ from explorer.errors import InputError
 from explorer.projection import MIN_POINTS, project
 from explorer.spreadsheet import frame_to_csv
 from ui import state
-from ui.vectors_choice import md, vectors_badge, vectors_key, words_in
+from ui.markup import md, md_message
+from ui.vectors_choice import vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
 SOURCES = {"typed": "Words I type", "neighbourhood": "A word and its neighbours",
@@ -55,7 +56,7 @@ def cached_map(key, words, method, dims, seed, _vectors):
 
 
 def show_unknown(error: KeyError) -> None:
-    st.warning(str(error), icon=":material/spellcheck:")
+    st.warning(md_message(error), icon=":material/spellcheck:")
 
 
 # --- nearest neighbours --------------------------------------------------------------------------
@@ -73,7 +74,7 @@ else:
     except KeyError as error:
         show_unknown(error)
     except InputError as error:
-        st.warning(str(error))
+        st.warning(md_message(error))
     else:
         st.dataframe(pd.DataFrame({"rank": range(1, len(near) + 1), "word": [w for w, _ in near],
                                    "cosine": [round(c, 4) for _, c in near]}),
@@ -120,7 +121,7 @@ def chosen_words() -> list[str] | None:
         return [vectors.words[vectors.row(centre)]] + [w for w, _ in near]
     top = min(MAX_FREQUENT, len(vectors))
     if top < MIN_POINTS:
-        st.info(f"{vectors.name} holds only {len(vectors)} words: too few for a map.")
+        st.info(f"{md(vectors.name)} holds only {len(vectors)} words: too few for a map.")
         return None
     # A smaller file than the last one: bring the number inside what the widget can show.
     s.word_map_top_n = min(int(s.word_map_top_n), top)
@@ -155,7 +156,7 @@ try:
         frame = cached_map(vkey, tuple(words), method,
                            int(s.word_map_dims), int(s.word_map_seed), vectors)
 except InputError as error:
-    st.warning(str(error))
+    st.warning(md_message(error))
     st.stop()
 
 st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
