@@ -236,6 +236,8 @@ def before_after(frames: pd.DataFrame, *, first: int, last: int, color=None, cla
                        dims=2, scale=scale)
         if col == 1:
             trace.marker.showscale = False
+        # In a half-width panel a word at the edge would lose half its label to the clip.
+        trace.cliponaxis = False
         fig.add_trace(trace, row=1, col=col)
     _fix_axes(fig, ranges, 2)
     fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 40, "b": 10})

@@ -123,7 +123,7 @@ def test_colour_is_the_models_lean_measured_in_the_reviews(trained):
     assert colours["food"] < 0 and colours["waitress"] < 0 and colours["awesome"] > 0
     caption = texts(at.caption)
     assert "replaced by padding (id 0)" in caption
-    assert "red pushes towards positive, blue towards negative" in caption
+    assert "Red pushes towards positive, blue towards negative" in caption
     # Centred on 0 (white), the ends named by the class their sign means.
     bar = colour_bar(at)
     assert bar[0].startswith("−") and bar[0].endswith("· negative")

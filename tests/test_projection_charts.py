@@ -47,6 +47,7 @@ def test_before_after_names_the_start_it_was_given():
                        class_names=("n", "p"), start="GloVe start", end="frozen: unchanged")
     assert [a.text for a in fig.layout.annotations] == ["epoch 0 (GloVe start)",
                                                         "epoch 5 (frozen: unchanged)"]
+    assert [trace.cliponaxis for trace in fig.data] == [False, False]  # edge labels stay whole
 
 
 def test_3d_scatter_fills_its_chart():

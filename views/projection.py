@@ -155,11 +155,11 @@ sampled = (f" (measured on a fixed sample of {leans.looked_at:,} of your {leans.
            if leans.looked_at < leans.total else "")
 if scale == "lean":
     colour_caption = (
-        f"Colour: the trained model's lean on each word. For each review containing the word, "
-        f"P({names[1]}) as it is minus P({names[1]}) with the word replaced by padding (id 0), "
-        f"averaged over those reviews{sampled}: red pushes towards {names[1]}, blue towards "
-        f"{names[0]}, white neither (or the word is in no review). The colours are the trained "
-        "model's at every epoch.")
+        f"Colour: the trained model's lean on each word: its P({names[1]}) for a review "
+        f"containing the word, minus its P({names[1]}) for the same review with the word "
+        f"replaced by padding (id 0), averaged over the reviews containing it{sampled}. Red "
+        f"pushes towards {names[1]}, blue towards {names[0]}, white neither (or the word is in "
+        "no review). The colours are the trained model's at every epoch.")
 else:
     colour_caption = (
         f"Colour: the share of the reviews containing the word that are {names[1]}: red all "
