@@ -17,8 +17,10 @@ import re
 # Every character that starts markdown, GitHub or Streamlit syntax in running text. A dot or a
 # parenthesis starts nothing once `[`, `!` and `<` are escaped, so messages keep their look.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~:$!=^&])")
-# GitHub's markdown links a bare www. or http:// in text; an escaped dot or colon is no link.
-_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto)(\\?[.:])")
+# GitHub's markdown turns a bare www., http:// or e-mail address in text into a link after
+# escapes are read, so no escape stops it; inside a code span nothing is a link, so such an
+# address is shown as code: the same characters, plainly not a link.
+_ADDRESS = re.compile(r"(?i)(?:\b(?:https?|ftp)://|\bmailto:|\bwww\.)\S*|[^\s@]+@[^\s@]+\.[^\s@]+")
 _LINE_START = re.compile(r"(?m)^(\s*)([-+]|\d+[.)])")
 
 
@@ -26,13 +28,27 @@ def md(text) -> str:
     """`text` escaped so that markdown shows exactly its characters.
 
     Example:
-        >>> md("**man**"), md("![a](http://x/y.png)")
-        ('\\\\*\\\\*man\\\\*\\\\*', '\\\\!\\\\[a\\\\](http\\\\://x/y.png)')
+        >>> print(md("**man**"), md("![a](http://x/y.png)"))
+        \*\*man\*\* \!\[a\](`http://x/y.png)`
     """
-    escaped = _SPECIAL.sub(r"\\\1", str(text))
-    escaped = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2).lstrip("\\"), escaped)
+    text, parts, last = str(text), [], 0
+    for match in _ADDRESS.finditer(text):
+        parts += [_escaped(text[last:match.start()]), _code(match.group())]
+        last = match.end()
+    parts.append(_escaped(text[last:]))
     # A list marker or "1." at the start of a line would turn the line into a list item.
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), "".join(parts))
+
+
+def _escaped(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    # A fence one backtick longer than any run inside, spaced off a backtick at either end.
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def md_message(message) -> str:
