@@ -25,7 +25,7 @@ TRAINING_HANDOFF_S = 60.0
 # How often the live chart and progress bar are redrawn while training. Each redraw of the chart
 # is a new Plotly chart, which the browser keeps hidden until it has laid it out: redrawn every
 # epoch at tutorial speed (a hundred a second) it was never seen. The last epoch is always drawn.
-CHART_REDRAW_S = 0.4
+CHART_REDRAW_S = 0.5
 PROGRESS_REDRAW_S = 0.1
 STARTS = {
     "random": "Random (uniform ±0.05)",
@@ -188,7 +188,9 @@ if start:
         if live["chart"] != epoch and chart_pace.ready(force=last):
             if "figure" not in live:
                 live["figure"] = training_curves(history, epochs=settings.epochs)
-            chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch")
+            # Static: no hover or zoom layers to build, so the browser paints each one sooner.
+            chart.plotly_chart(update_training_curves(live["figure"], history), width="stretch",
+                               config={"staticPlot": True})
             live["chart"] = epoch
 
     def on_epoch(epoch: int, history: dict) -> None:

@@ -83,10 +83,11 @@ def test_live_curves_stay_on_screen_and_grow_while_400_epochs_train(app: AppPage
     app.assert_no_exception()
     app.screenshot("live-training-after")
 
-    # While training: from the first chart on the page until the finished page replaces it.
-    # (Before the first chart the browser is still fetching Plotly's code, once per visit.)
-    first = next((i for i, s in enumerate(samples) if s["chart"]), None)
-    assert first is not None, f"No chart was shown during training; saw {samples[-5:]!r}"
+    # While training: from the first time the chart was painted until the finished page
+    # replaces it. (The first chart of a visit waits for Plotly's code to be fetched and
+    # started, about a second on a busy machine, however seldom the chart is redrawn.)
+    first = next((i for i, s in enumerate(samples) if s["visible"]), None)
+    assert first is not None, f"The chart was never seen during training; saw {samples[-5:]!r}"
     live = [s for s in samples[first:] if not s["done"]
             and re.search(rf"epoch (\d+) / {EPOCHS}", s["progress"])]
     visible = [s for s in live if s["visible"]]
