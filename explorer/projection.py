@@ -4,9 +4,10 @@ The same function serves a trained Embedding layer of a few dozen words and 10,0
 vectors. Every method takes `random_state`, and the same inputs give the same coordinates in
 every process. Bad input raises `InputError` with a message that says what to change.
 
-t-SNE runs on openTSNE: on the first 10,000 GloVe words its FFT-accelerated gradient with exact
-neighbours took 0.46 of the time of scikit-learn's default Barnes-Hut TSNE in the same run, at
-a higher trustworthiness@10 (0.9659 against 0.9650); see bench/bench_projection.py.
+t-SNE runs on openTSNE, deterministic for a given seed: exact neighbours, a PCA start, no early
+exaggeration below a thousand points (it would pull a small set into a single point), and from
+a thousand points a short exaggeration phase and the FFT-accelerated gradient in 2-D. Its speed
+and trustworthiness against scikit-learn's TSNE are measured in bench/bench_projection.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -26,15 +28,26 @@ METHODS = ("pca", "tsne", "umap")
 # PCA's third axis and UMAP's graph all need a few points to work with.
 MIN_POINTS = 4
 TSNE_PERPLEXITY = 30.0
-# The t-kernel's degrees of freedom: 1 is the classic Cauchy kernel. Slightly heavier tails
-# (Kobak et al. 2020) keep each word's nearest neighbours better: on 10,000 GloVe words
-# trustworthiness@10 is 0.966-0.968 against 0.963-0.966 with 1 (scikit-learn's TSNE: 0.965).
-TSNE_DOF = 0.8
+# The t-kernel's degrees of freedom: 1 is the classic Cauchy kernel. Heavier tails (Kobak et
+# al. 2020) keep each word's nearest neighbours better (trustworthiness in the bench).
+TSNE_DOF = 0.6
 UMAP_NEIGHBOURS = 15
-# openTSNE's own switch point: below it Barnes-Hut is faster than the FFT grid.
-_FFT_FROM = 10_000
-_EXAGGERATION_ITER = 250
-_TSNE_ITER = 500
+# Early exaggeration multiplies the attraction by 12. On a few hundred points or fewer that
+# beats the repulsion at every scale unless the data has strong clusters: the layout shrinks
+# by a constant factor each step, to ~1e-54 after 250 steps, and at that size the plain phase
+# cannot spread it again (the collapsed layout is stable). The PCA start already holds the
+# global arrangement that exaggeration is there to find, so small sets skip it.
+_EXAGGERATE_FROM = 1_000
+_EXAGGERATION_ITER = 125
+_TSNE_ITER = 375
+_SMALL_TSNE_ITER = 500  # below _EXAGGERATE_FROM: the only phase, and cheap
+# 2-D from this size: the FFT-accelerated gradient (openTSNE's "FIt-SNE"); below it and in
+# 3-D, Barnes-Hut. The grid starts at 10 intervals (openTSNE: 50) and each spans 2 units
+# (openTSNE: 1): the FFT stops costing more than the points it serves, for the same
+# trustworthiness (see the bench).
+_FFT_FROM = 1_000
+_FFT_MIN_INTERVALS = 10
+_FFT_INTERVAL_UNITS = 2
 # openTSNE gives the same coordinates, to the bit, whatever the thread count; threads only
 # pay off on larger sets (a few dozen words run faster on one).
 _TSNE_JOBS = max(1, min(os.cpu_count() or 1, 4))
@@ -48,21 +61,23 @@ _DIVERGED_HINT = (
 def default_perplexity(n_points: int) -> float:
     """The t-SNE perplexity used when none is given: 30, lowered for small sets.
 
-    t-SNE looks at the 3 x perplexity nearest neighbours of each point, so for fewer than 91
-    points the perplexity becomes (n_points - 1) / 3 (at least 1): every neighbour it asks for
-    exists. Ten words get perplexity 3, a hundred get 30.
+    For fewer than 61 points the perplexity becomes (n_points - 1) / 2, at least 2: about
+    half the other points count as neighbours. Much lower and a tiny set is held together
+    by one neighbour per point (a point between two groups is pulled into the group that
+    chose it); near n_points - 1 every neighbour weighs the same and the best layout is a
+    single point. Ten words get perplexity 4.5, a hundred get 30.
 
     Example:
-        >>> default_perplexity(10), default_perplexity(10_000)
-        (3.0, 30.0)
+        >>> default_perplexity(4), default_perplexity(10), default_perplexity(10_000)
+        (2.0, 4.5, 30.0)
 
     Args:
         n_points: number of rows to project.
 
     Returns:
-        The perplexity as a float.
+        The perplexity as a float (always below n_points - 1 for n_points >= 4).
     """
-    return float(min(TSNE_PERPLEXITY, max(1.0, (n_points - 1) / 3)))
+    return float(min(TSNE_PERPLEXITY, max(2.0, (n_points - 1) / 2)))
 
 
 def project(matrix, *, method="pca", n_components=2, random_state=0, perplexity=None,
@@ -451,21 +466,20 @@ def _tsne(data, n_components, random_state, perplexity, init) -> np.ndarray:
         np.array(start, dtype=np.float64), affinities, random_state=random_state, n_jobs=jobs,
         learning_rate=_tsne_learning_rate(n), dof=TSNE_DOF,
         negative_gradient_method="fft" if use_fft else "bh",
-        # Grid cells 2 units wide instead of 1: the FFT grid stops growing with the map, which
-        # cuts the CPU time on 10,000 words by ~30% (trustworthiness 0.966 instead of 0.967).
-        ints_in_interval=2,
+        min_num_intervals=_FFT_MIN_INTERVALS, ints_in_interval=_FFT_INTERVAL_UNITS,
     )
-    if init is None:
+    large = n >= _EXAGGERATE_FROM
+    if init is None and large:
         embedding.optimize(_EXAGGERATION_ITER, exaggeration=12, momentum=0.5, inplace=True)
-    embedding.optimize(_TSNE_ITER, exaggeration=1, momentum=0.8, inplace=True)
+    embedding.optimize(_TSNE_ITER if large else _SMALL_TSNE_ITER, exaggeration=1,
+                       momentum=0.8, inplace=True)
     return np.asarray(embedding, dtype=np.float64)
 
 
 def _tsne_learning_rate(n: int) -> float:
-    # n / 12 (Belkina et al. 2019) in both phases, as scikit-learn steps on 10,000 points.
-    # Not scikit-learn's floor of 200: it overshoots on a few dozen words (trustworthiness
-    # 0.93 instead of 0.996 on 30 points). Nor openTSNE's n after early exaggeration: it
-    # spreads 10,000 GloVe words wider and scores lower trustworthiness (0.961).
+    # n / 12 (Belkina et al. 2019) in both phases, as scikit-learn steps. Not scikit-learn's
+    # floor of 200 (in openTSNE's units): it overshoots on a few dozen words. Nor openTSNE's
+    # n after early exaggeration: it spreads GloVe maps wider at a lower trustworthiness.
     return n / 12
 
 
@@ -497,7 +511,10 @@ def _import_umap():
     if blocked:
         sys.modules["umap.parametric_umap"] = None
     try:
-        import umap
+        with warnings.catch_warnings():
+            # ...which it announces with an ImportWarning that means nothing to our users.
+            warnings.simplefilter("ignore", ImportWarning)
+            import umap
 
         umap.UMAP  # noqa: B018  (a leftover empty umap/ folder imports as a namespace)
     except (ImportError, AttributeError):
