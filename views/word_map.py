@@ -47,12 +47,15 @@ def cached_neighbours(key, word, topn, _vectors):
     return neighbours(_vectors, word, topn=topn)
 
 
+# Server-wide: st.cache_data is one store for every session of the process, so a map one
+# person drew (t-SNE of 10,000 words takes seconds) comes back at once for the next, keyed by
+# the vectors, the words and every setting. 32 maps of 10,000 words are ~15 MB.
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_map(key, words, method, dims, seed, _vectors):
+def cached_map(key, words, method, dims, seed, perplexity, _vectors):
     """The projection of `words` (known, in vocabulary spelling) on their unit vectors."""
     rows = [_vectors.row(w) for w in words]
     return project(_vectors.unit(rows), method=method, n_components=dims, random_state=seed,
-                   labels=list(words), ids=rows)
+                   perplexity=perplexity, labels=list(words), ids=rows)
 
 
 def show_unknown(error: KeyError) -> None:
@@ -153,8 +156,8 @@ wait = (f"t-SNE of {len(words):,} words: this can take a minute on a busy machin
         else f"{METHOD_NAMES[method]} of {len(words):,} words…")
 try:
     with st.spinner(wait, show_time=slow):
-        frame = cached_map(vkey, tuple(words), method,
-                           int(s.word_map_dims), int(s.word_map_seed), vectors)
+        frame = cached_map(vkey, tuple(words), method, int(s.word_map_dims),
+                           int(s.word_map_seed), None, vectors)  # None: default perplexity
 except InputError as error:
     st.warning(md_message(error))
     st.stop()
