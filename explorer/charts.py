@@ -258,8 +258,16 @@ def training_movie(frames: pd.DataFrame, *, color=None, class_names=None, hover=
         return _trace(by_epoch[epoch], color=color, class_names=class_names, hover=hover,
                       highlight=None, dims=dims, scale=scale)
 
+    def positions(epoch):
+        # A frame carries only where the points are: plotly keeps the first trace's labels,
+        # colours and hover text, so a movie of many words stays a few MB, not one copy a frame.
+        part = by_epoch[epoch]
+        if dims == 3:
+            return go.Scatter3d(x=part["x"], y=part["y"], z=part["z"])
+        return go.Scatter(x=part["x"], y=part["y"])
+
     fig = go.Figure(data=[trace(epochs[0])],
-                    frames=[go.Frame(data=[trace(e)], name=str(e)) for e in epochs])
+                    frames=[go.Frame(data=[positions(e)], name=str(e)) for e in epochs])
     _fix_axes(fig, _axis_ranges(frames, ["x", "y", "z"][:dims]), dims)
     play = {"frame": {"duration": frame_ms, "redraw": dims == 3},
             "transition": {"duration": 0}, "fromcurrent": True}

@@ -1,5 +1,6 @@
 """Projection: where each word sits in the trained embedding space, and how training moved it."""
 
+import html
 import importlib.util
 
 import numpy as np
@@ -14,6 +15,7 @@ from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, neares
 from explorer.weights import used_ids
 from ui import state
 from ui.common import trained_run
+from ui.markup import md, md_message
 
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 MAX_MOVIE_FRAMES = 60  # more frames add little to the motion and slow the page down
@@ -41,7 +43,18 @@ c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="pr
 c4.checkbox("Show padding and unused ids", key="projection_show_unused", persist_state="session")
 
 labels = run.encoded.encoder.row_labels()
-ids = list(range(len(labels))) if s.projection_show_unused else used_ids(labels)
+# Points a plot places at most: PCA of 5,000 is instant, t-SNE and UMAP redo every movie frame.
+MAX_POINTS = {"pca": 5_000, "tsne": 2_000, "umap": 2_000}
+wanted = used_ids(labels)
+if s.projection_show_unused:
+    used = set(wanted)
+    wanted += [i for i in range(len(labels)) if i not in used]
+limit = MAX_POINTS[s.projection_method]
+ids = wanted[:limit]
+if len(wanted) > limit:
+    st.caption(f"Showing {limit:,} of {len(wanted):,} ids ({METHOD_NAMES[s.projection_method]} "
+               "places at most this many): the words' ids first, in id order"
+               + (", then padding and unused ids." if s.projection_show_unused else "."))
 words = [labels[i] for i in ids]
 if s.projection_method == "tsne":
     # Keep the slider's value valid for this many points (it is refused at n - 1 or more).
@@ -65,7 +78,11 @@ def movie_frames():
     epochs = run.snapshot_epochs
     if not epochs:
         return [run.weights_before, run.weights_after], [0, run.epochs_run]
-    keep = sorted(set(np.linspace(0, len(epochs) - 1, min(len(epochs), MAX_MOVIE_FRAMES)).astype(int)))
+    # t-SNE and UMAP lay out each frame anew: many points get fewer frames, so the work stays
+    # about that of 60 frames of 300 points.
+    frames_wanted = MAX_MOVIE_FRAMES if s.projection_method == "pca" else max(
+        2, min(MAX_MOVIE_FRAMES, 18_000 // max(1, len(ids))))
+    keep = sorted(set(np.linspace(0, len(epochs) - 1, min(len(epochs), frames_wanted)).astype(int)))
     return [run.snapshots[i] for i in keep], [epochs[i] for i in keep]
 
 
@@ -103,7 +120,7 @@ def what_cannot_be_drawn() -> str | None:
 
 problem = what_cannot_be_drawn()
 if problem:
-    st.warning(problem)
+    st.warning(md_message(problem))
     st.stop()
 snapshots, epochs = movie_frames()
 try:
@@ -112,7 +129,7 @@ try:
         frames = cached_snapshots([m[ids] for m in snapshots], epochs, words, ids, s.projection_method,
                                   int(s.projection_dims), int(s.projection_seed), perplexity)
 except InputError as error:
-    st.warning(str(error))
+    st.warning(md_message(error))
     st.stop()
 
 
@@ -127,7 +144,10 @@ def run_leans():
 
 
 # Colour: which class each word pulls towards, in the model's eyes or in the reviews.
-names = s.class_names
+# Class names are the user's text: escaped for markdown captions, and for plotly, whose labels
+# read HTML tags.
+names = [html.escape(name) for name in s.class_names]
+shown = [md(name) for name in s.class_names]
 leans = run_leans()
 shares = class_shares(run.encoded.padded, run.labels, vocab_size=len(labels))
 st.radio("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="projection_colour_by",
@@ -155,15 +175,15 @@ sampled = (f" (measured on a fixed sample of {leans.looked_at:,} of your {leans.
            if leans.looked_at < leans.total else "")
 if scale == "lean":
     colour_caption = (
-        f"Colour: the trained model's lean on each word: its P({names[1]}) for a review "
-        f"containing the word, minus its P({names[1]}) for the same review with the word "
+        f"Colour: the trained model's lean on each word: its P({shown[1]}) for a review "
+        f"containing the word, minus its P({shown[1]}) for the same review with the word "
         f"replaced by padding (id 0), averaged over the reviews containing it{sampled}. Red "
-        f"pushes towards {names[1]}, blue towards {names[0]}, white neither (or the word is in "
+        f"pushes towards {shown[1]}, blue towards {shown[0]}, white neither (or the word is in "
         "no review). The colours are the trained model's at every epoch.")
 else:
     colour_caption = (
-        f"Colour: the share of the reviews containing the word that are {names[1]}: red all "
-        f"{names[1]}, blue all {names[0]}, white half each (or the word is in no review). "
+        f"Colour: the share of the reviews containing the word that are {shown[1]}: red all "
+        f"{shown[1]}, blue all {shown[0]}, white half each (or the word is in no review). "
         "This is the data, not the model.")
 
 # --- the space at one epoch ----------------------------------------------------------------

@@ -26,8 +26,18 @@ st.caption(
 if after.size <= MAX_SHADED_CELLS:
     st.dataframe(heat_style(after, dims), hide_index=True, width="stretch", height=420)
 else:
-    st.dataframe(after, hide_index=True, width="stretch", height=420)
-    st.caption("The table is too large to shade every cell; the heatmaps below show it all.")
+    # A large table goes to the browser a window of rows at a time (the whole of a 6-million
+    # weight table would be a message of hundreds of MB); the downloads hold every row.
+    rows = max(1, MAX_SHADED_CELLS // after.shape[1])
+    state.remember({"weights_first_id": 0})
+    s = st.session_state
+    s.weights_first_id = min(s.weights_first_id, vocab_size - 1)
+    first = st.number_input(f"First id shown ({rows:,} rows at a time)", min_value=0,
+                            max_value=vocab_size - 1, step=rows, key="weights_first_id")
+    window = after.iloc[first:first + rows]
+    st.dataframe(heat_style(window, dims), hide_index=True, width="stretch", height=420)
+    st.caption(f"Ids {first:,}–{first + len(window) - 1:,} of {vocab_size:,}; the downloads "
+               "below hold every row.")
 
 # The files are built only on click: most visits download nothing.
 c1, c2, c3 = st.columns(3)
