@@ -12,6 +12,7 @@ from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, O
                             ModelSettings, predict_texts, prepare, train)
 from explorer.analogy import embedding_matrix_for
 from ui import state
+from ui.markup import md, md_message
 from ui.common import encoded_reviews, training_queue
 from ui.glove import default_vectors
 
@@ -99,7 +100,7 @@ def glove_start_matrix(encoded):
     if missing:
         shown = ", ".join(missing[:30]) + (f" and {len(missing) - 30} more" if len(missing) > 30 else "")
         message += f" Missing (they start random): {shown}."
-    st.info(message)
+    st.info(md_message(message))
     return matrix
 
 
@@ -134,7 +135,7 @@ st.subheader("The model", divider="gray")
 try:
     preview = untrained_model()
 except InputError as error:
-    st.warning(str(error))
+    st.warning(md_message(error))
     st.stop()
 summary = preview.summary
 st.dataframe(summary, hide_index=True, width="stretch")
@@ -223,7 +224,7 @@ if run is None:
 st.progress(min(1.0, run.epochs_run / run.settings.epochs),
             text=epoch_text(run.epochs_run, run.settings.epochs, run.history))
 if run.stopped:
-    (st.error if "NaN" in run.stopped else st.warning)(run.stopped)
+    (st.error if "NaN" in run.stopped else st.warning)(md_message(run.stopped))
 final = run.final
 cols = st.columns(4)
 cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
@@ -232,7 +233,7 @@ cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in fin
 if "val_accuracy" in final:
     cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
 st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
-st.caption(f"Trained in {run.seconds:.1f} s: {run.label}")
+st.caption(f"Trained in {run.seconds:.1f} s: {md(run.label)}")
 
 # --- try it -------------------------------------------------------------------------------------
 st.subheader("Try a new review", divider="gray")
@@ -241,8 +242,8 @@ text = st.text_input("Review", key="train_try_text", persist_state="session", ma
 names = s.class_names
 if text.strip():
     probability = float(predict_texts(run, [text])[0])
-    label = names[int(probability >= 0.5)]
-    st.markdown(f"P({names[1]}) = **{probability:.3f}** → **{label}**")
+    label = md(names[int(probability >= 0.5)])
+    st.markdown(f"P({md(names[1])}) = **{probability:.3f}** → **{label}**")
     st.progress(probability)
 
 # --- runs side by side --------------------------------------------------------------------------
