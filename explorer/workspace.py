@@ -86,7 +86,7 @@ _NOTHING_CHANGED = "Nothing was changed."
 _TOP_REQUIRED = ("format", "version", "reviews", "class_names", "encode_settings", "model_settings")
 _TOP_KEYS = _TOP_REQUIRED + ("embedding_start", "model")
 _MODEL_REQUIRED = ("encode_settings", "model_settings", "weights", "embedding_before", "history")
-_MODEL_KEYS = ("label", "reviews") + _MODEL_REQUIRED + ("stopped", "seconds")
+_MODEL_KEYS = ("label", "reviews") + _MODEL_REQUIRED + ("stopped", "seconds", "start")
 _ENCODE_FIELDS = tuple(f.name for f in fields(EncodeSettings))
 _MODEL_FIELDS = tuple(f.name for f in fields(ModelSettings))
 
@@ -107,6 +107,7 @@ class SavedModel:
     stopped: str | None = None
     label: str = ""
     seconds: float = 0.0
+    start: str = "random"  # where its Embedding began: one of EMBEDDING_STARTS
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def saved_model(run, *, reviews: pd.DataFrame, class_names) -> SavedModel:
         encode_settings=asdict(run.encoded.settings), model_settings=asdict(run.settings),
         weights=weights, embedding_before=np.asarray(run.weights_before, dtype=np.float32),
         history={k: list(v) for k, v in run.history.items()}, reviews=trained_on,
-        stopped=run.stopped, label=str(run.label), seconds=float(run.seconds))
+        stopped=run.stopped, label=str(run.label), seconds=float(run.seconds),
+        start=getattr(run, "start", "random"))
 
 
 def workspace_to_json(*, reviews: pd.DataFrame, class_names, encode_settings: dict,
@@ -264,6 +266,7 @@ def restore_run(workspace: Workspace):
     result.snapshots = [result.weights_before.copy(), result.weights_after.copy()]
     result.snapshot_epochs = [0, result.epochs_run]
     result.stopped, result.label, result.seconds = saved.stopped, saved.label, saved.seconds
+    result.start = saved.start
     return result
 
 
@@ -415,6 +418,7 @@ def _model_to_json(model: SavedModel, class_names: list) -> dict:
         "history": {k: [float(v) for v in values] for k, values in model.history.items()},
         "stopped": model.stopped,
         "seconds": float(model.seconds),
+        "start": model.start,
     }
 
 
@@ -655,15 +659,27 @@ def _check_model(model) -> SavedModel:
                          f"Received: {_kind(weights)}"
                          + (f" of {len(weights)}" if isinstance(weights, list) else ""))
     reviews = model.get("reviews")
+    before = _check_array("model.embedding_before", model["embedding_before"], shape=shape)
+    start = model.get("start")
+    if start is None:  # files from before runs recorded their start
+        start = _start_of(before, trainable=model_settings.get("trainable", True))
     return SavedModel(
         encode_settings=encode_settings, model_settings=model_settings,
         weights=[_check_array(f"model.weights[{i}]", w) for i, w in enumerate(weights)],
-        embedding_before=_check_array("model.embedding_before", model["embedding_before"], shape=shape),
+        embedding_before=before, start=check_choice("model.start", start, EMBEDDING_STARTS),
         history=_check_history(model["history"]),
         reviews=None if reviews is None else _check_reviews(reviews, "model.reviews"),
         stopped=_check_optional_text("model.stopped", model.get("stopped")),
         label=_check_optional_text("model.label", model.get("label", "")) or "",
         seconds=_check_seconds(model.get("seconds", 0.0)))
+
+
+def _start_of(embedding_before: np.ndarray, *, trainable: bool) -> str:
+    # A random start is uniform in ±0.05; GloVe vectors reach far beyond that. Frozen models
+    # only ever started from GloVe (the Train page freezes nothing else).
+    if not trainable:
+        return "glove_frozen"
+    return "glove_tuned" if embedding_before.size and np.abs(embedding_before).max() > 0.05 else "random"
 
 
 def _check_optional_text(where: str, value) -> str | None:

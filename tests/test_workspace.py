@@ -759,3 +759,31 @@ def test_a_learning_rate_written_as_an_integer_still_builds():
     doc = model_document(model_settings=dict(MODEL, learning_rate=10, optimizer="sgd"))
     restored = restore_run(workspace_from_json(json.dumps(doc)))
     assert restored.settings.learning_rate == 10.0 and restored.totals["total"] == 433
+
+
+@pytest.mark.parametrize("start", ["random", "glove_tuned", "glove_frozen"])
+def test_a_restored_run_keeps_where_its_embedding_started(start):
+    texts, labels = validate_reviews(SAMPLE, class_names=tuple(NAMES))
+    encoded = encode(texts, EncodeSettings(**ENCODE))
+    settings = ModelSettings(**dict(MODEL, trainable=start != "glove_frozen"))
+    glove_like = None
+    if start != "random":  # vectors far larger than a random start's ±0.05, as GloVe's are
+        glove_like = np.random.default_rng(0).normal(0, 0.5, (ENCODE["vocab_size"], MODEL["output_dim"]))
+    run = prepare(encoded, labels, settings=settings, initial_embedding=glove_like)
+    assert run.start == start
+    _, restored = reopen(run)
+    assert restored.start == start
+
+
+def test_an_older_file_without_a_start_is_read_from_its_weights():
+    texts, labels = validate_reviews(SAMPLE, class_names=tuple(NAMES))
+    run = prepare(encode(texts, EncodeSettings(**ENCODE)), labels, settings=ModelSettings(**MODEL),
+                  initial_embedding=np.full((ENCODE["vocab_size"], MODEL["output_dim"]), 0.4))
+    doc = json.loads(save(reviews=SAMPLE, model=saved_model(run, reviews=SAMPLE, class_names=NAMES)))
+    del doc["model"]["start"]
+    assert restore_run(workspace_from_json(json.dumps(doc))).start == "glove_tuned"
+    random_run = untrained()
+    doc = json.loads(save(reviews=SAMPLE, model=saved_model(random_run, reviews=SAMPLE,
+                                                            class_names=NAMES)))
+    del doc["model"]["start"]
+    assert workspace_from_json(json.dumps(doc)).model.start == "random"
