@@ -22,7 +22,8 @@ from explorer.spreadsheet import frame_to_csv, restore_cell
 from explorer.text import tokenize
 
 DEFAULT_CLASS_NAMES = ("negative", "positive")
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# Megabytes as Streamlit's upload box counts them (10^6 bytes), so the box and the app agree.
+MAX_UPLOAD_BYTES = 50 * 10**6
 # The most reviews one session may hold, from a file, a link or a workspace: every page is
 # built to work at this size (tables shown a window at a time).
 MAX_REVIEWS = 100_000
@@ -467,7 +468,7 @@ def _quote(value) -> str:
 
 
 def _format_size(n_bytes: int) -> str:
-    for unit, size in (("MB", 1024**2), ("KB", 1024)):
+    for unit, size in (("MB", 10**6), ("KB", 10**3)):
         if n_bytes >= size:
             return f"{n_bytes / size:.1f}".removesuffix(".0") + f" {unit}"
     return f"{n_bytes} bytes"

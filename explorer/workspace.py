@@ -66,7 +66,7 @@ from explorer.text import EncodeSettings, encode, tokenize
 
 FORMAT = "embedding-explorer-workspace"
 VERSION = 2
-MAX_FILE_BYTES = 50 * 2**20
+MAX_FILE_BYTES = 50 * 10**6  # decimal MB, as the upload box counts: a file the app writes reopens
 MAX_CLASS_NAME_LENGTH = 40  # the Reviews page's name boxes hold 40 characters
 MAX_MODEL_WEIGHTS = 64  # the LSTM head has 6 weight arrays; this leaves room, and bounds a crafted file
 MAX_TEXT_FIELD_CHARS = 2_000  # the model's label and the "stopped" message
@@ -435,8 +435,8 @@ def _array_to_json(where: str, values) -> dict:
 
 
 def _too_big_to_save(size: int) -> str:
-    return (f"The workspace file would be {size / 2**20:,.1f} MB; a workspace file may be at most "
-            f"{MAX_FILE_BYTES // 2**20} MB. Save it without the trained model (its weights are "
+    return (f"The workspace file would be {size / 10**6:,.1f} MB; a workspace file may be at most "
+            f"{MAX_FILE_BYTES // 10**6} MB. Save it without the trained model (its weights are "
             "most of it), or train with a smaller vocabulary size or output dimension.")
 
 
@@ -491,8 +491,8 @@ def _as_text(content) -> str:
 def _check_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
         raise InputError(
-            f"A workspace file must be at most {MAX_FILE_BYTES // 2**20} MB. "
-            f"Received: {size / 2**20:,.1f} MB."
+            f"A workspace file must be at most {MAX_FILE_BYTES // 10**6} MB. "
+            f"Received: {size / 10**6:,.1f} MB."
         )
 
 

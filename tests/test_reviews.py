@@ -295,14 +295,14 @@ def test_read_file_over_the_size_limit():
 
 
 def test_read_default_limit_is_50_mb_and_the_message_gives_both_sizes():
-    assert reviews.MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+    assert reviews.MAX_UPLOAD_BYTES == 50 * 10**6  # as the upload box counts megabytes
     data = bytes(reviews.MAX_UPLOAD_BYTES + 1)  # built in memory, never written to disk
     with pytest.raises(InputError) as error:
         read_reviews_csv(data)
     assert message(error).startswith(
-        "`file` must be at most 50 MB. Received: a file of 50 MB (52,428,801 bytes).")
-    with pytest.raises(InputError, match=r"at most 1 KB\. Received: a file of 2\.5 KB \(2,560 bytes\)\."):
-        read_reviews_csv(bytes(2560), max_bytes=1024)
+        "`file` must be at most 50 MB. Received: a file of 50 MB (50,000,001 bytes).")
+    with pytest.raises(InputError, match=r"at most 1 KB\. Received: a file of 2\.5 KB \(2,500 bytes\)\."):
+        read_reviews_csv(bytes(2500), max_bytes=1000)
 
 
 def test_read_a_file_of_exactly_the_limit_is_accepted():

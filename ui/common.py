@@ -90,9 +90,9 @@ def upload_box_mb(limit_bytes: int) -> int:
     """The upload box's own limit (`max_upload_size`, in Streamlit's decimal megabytes) for a
     file the app accepts up to `limit_bytes` bytes.
 
-    A little above the app's limit, so that a file just over it gets the app's own message,
-    which names the limit, while a far larger one is stopped in the browser and never held in
-    the server's memory. The box's limit is never below the app's: the app never writes a file
-    (a workspace) that its own box would refuse.
+    The box says "50MB per file" and refuses a larger file in the browser, so the server never
+    holds it; the app's limits are whole decimal megabytes, so box and app name the same limit,
+    and the app never writes a file (a workspace) that its own box would refuse. The app checks
+    the size again, since a client need not obey the box.
     """
-    return math.ceil(limit_bytes * 1.05 / 10**6)
+    return math.ceil(limit_bytes / 10**6)

@@ -120,8 +120,8 @@ def parse_upload(data, *, name: str, on_error: str = "skip") -> Loaded:
     only, nothing written); InputError if refused, also for a file over the upload limit."""
     size = data.size if hasattr(data, "size") else len(data)
     limit = upload_limit_mb()
-    if size > limit * 2**20:
-        raise InputError(f"`{name}` is {size / 2**20:,.1f} MB; an upload may be at most "
+    if size > limit * 10**6:  # decimal megabytes, as the upload box counts them
+        raise InputError(f"`{name}` is {size / 10**6:,.1f} MB; an upload may be at most "
                          f"{limit:,} MB. Put a larger file in the vectors folder and choose "
                          f"\"A file from the vectors folder\".")
     started = time.perf_counter()

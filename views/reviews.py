@@ -129,7 +129,7 @@ for column, name in zip(columns, sample_files()):
                         message=f"Loaded the sample: {name}.")
 
 upload = st.file_uploader("Upload a CSV with columns text,label (labels 0/1 or two class names; "
-                          f"up to {MAX_UPLOAD_BYTES // 2**20} MB)",
+                          f"up to {MAX_UPLOAD_BYTES // 10**6} MB)",
                           type=["csv", "txt", "tsv"], key="reviews_upload",
                           max_upload_size=upload_box_mb(MAX_UPLOAD_BYTES))
 if upload is not None and st.session_state.get("reviews_upload_done") != upload.file_id:
