@@ -4,10 +4,11 @@ The same function serves a trained Embedding layer of a few dozen words and 10,0
 vectors. Every method takes `random_state`, and the same inputs give the same coordinates in
 every process. Bad input raises `InputError` with a message that says what to change.
 
-t-SNE runs on openTSNE, deterministic for a given seed: exact neighbours, a PCA start, no early
-exaggeration below a thousand points (it would pull a small set into a single point), and from
-a thousand points a short exaggeration phase and the FFT-accelerated gradient in 2-D. Its speed
-and trustworthiness against scikit-learn's TSNE are measured in bench/bench_projection.py.
+t-SNE runs on openTSNE, deterministic for a given seed: exact neighbours and a PCA start; no
+early exaggeration below a thousand points (it would pull a small set into a single point),
+a short one from there; the FFT-accelerated gradient in 2-D from 500 points, Barnes-Hut below
+and in 3-D. Its speed and trustworthiness against scikit-learn's TSNE, size by size, are
+measured in bench/bench_projection.py.
 """
 
 from __future__ import annotations
@@ -38,14 +39,17 @@ UMAP_NEIGHBOURS = 15
 # cannot spread it again (the collapsed layout is stable). The PCA start already holds the
 # global arrangement that exaggeration is there to find, so small sets skip it.
 _EXAGGERATE_FROM = 1_000
-_EXAGGERATION_ITER = 125
-_TSNE_ITER = 375
-_SMALL_TSNE_ITER = 500  # below _EXAGGERATE_FROM: the only phase, and cheap
+# (early exaggeration steps, plain steps) by set size: a few hundred points converge fully for
+# little time; from 500 the steps are what the time goes on, and the bench's trustworthiness
+# stays above scikit-learn's with these counts.
+_SCHEDULE = ((500, (0, 500)), (_EXAGGERATE_FROM, (0, 200)))
+_LARGE_SCHEDULE = (125, 375)
 # 2-D from this size: the FFT-accelerated gradient (openTSNE's "FIt-SNE"); below it and in
 # 3-D, Barnes-Hut. The grid starts at 10 intervals (openTSNE: 50) and each spans 2 units
 # (openTSNE: 1): the FFT stops costing more than the points it serves, for the same
-# trustworthiness (see the bench).
-_FFT_FROM = 1_000
+# trustworthiness (see the bench). With a dof other than 1 the Barnes-Hut sum calls pow()
+# for every cell and runs about twice as slow, so the FFT pays off from a few hundred points.
+_FFT_FROM = 500
 _FFT_MIN_INTERVALS = 10
 _FFT_INTERVAL_UNITS = 2
 # openTSNE gives the same coordinates, to the bit, whatever the thread count; threads only
@@ -450,16 +454,20 @@ def _fit_pca(data, n_components, random_state):
 
 
 def _tsne(data, n_components, random_state, perplexity, init) -> np.ndarray:
-    from openTSNE import TSNEEmbedding, affinity
+    from openTSNE import TSNEEmbedding, affinity, nearest_neighbors
 
     n = data.shape[0]
     jobs = _TSNE_JOBS if n >= _THREADS_FROM else 1
     perplexity = default_perplexity(n) if perplexity is None else float(perplexity)
-    # Exact neighbours: deterministic, and faster than Annoy on 50-D data of this size.
-    affinities = affinity.PerplexityBasedNN(
-        data, perplexity=perplexity, method="exact", n_jobs=jobs, random_state=random_state,
-        k_neighbors=min(n - 1, max(1, int(3 * perplexity))),
+    # Exact neighbours: deterministic, and faster than Annoy on 50-D data of this size. Given
+    # as an index, not as method="exact": openTSNE would first try `import pynndescent` to
+    # pick a method, and with umap-learn installed that loads numba (a second or more).
+    neighbours = nearest_neighbors.Sklearn(
+        data, k=min(n - 1, max(1, int(3 * perplexity))), metric="euclidean", n_jobs=jobs,
+        random_state=random_state,
     )
+    affinities = affinity.PerplexityBasedNN(perplexity=perplexity, n_jobs=jobs,
+                                            knn_index=neighbours)
     start = _tsne_start(data, n_components, random_state) if init is None else init
     use_fft = n_components == 2 and n >= _FFT_FROM
     embedding = TSNEEmbedding(
@@ -468,12 +476,18 @@ def _tsne(data, n_components, random_state, perplexity, init) -> np.ndarray:
         negative_gradient_method="fft" if use_fft else "bh",
         min_num_intervals=_FFT_MIN_INTERVALS, ints_in_interval=_FFT_INTERVAL_UNITS,
     )
-    large = n >= _EXAGGERATE_FROM
-    if init is None and large:
-        embedding.optimize(_EXAGGERATION_ITER, exaggeration=12, momentum=0.5, inplace=True)
-    embedding.optimize(_TSNE_ITER if large else _SMALL_TSNE_ITER, exaggeration=1,
-                       momentum=0.8, inplace=True)
+    exaggerated, plain = _tsne_schedule(n)
+    if init is None and exaggerated:
+        embedding.optimize(exaggerated, exaggeration=12, momentum=0.5, inplace=True)
+    embedding.optimize(plain, exaggeration=1, momentum=0.8, inplace=True)
     return np.asarray(embedding, dtype=np.float64)
+
+
+def _tsne_schedule(n: int) -> tuple[int, int]:
+    for below, steps in _SCHEDULE:
+        if n < below:
+            return steps
+    return _LARGE_SCHEDULE
 
 
 def _tsne_learning_rate(n: int) -> float:

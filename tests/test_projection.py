@@ -114,17 +114,22 @@ def _check_tsne_layout(matrix, coords, dims):
     assert np.isfinite(coords).all()
     assert coords.std() > 0.1, f"collapsed: std {coords.std():.3g}"
     blob = _blob_ids(n)
-    distances = np.linalg.norm(coords[:, None] - coords[None], axis=-1)
-    same, other = blob[:, None] == blob[None], blob[:, None] != blob[None]
-    np.fill_diagonal(same, False)
-    if same.any():
-        assert distances[same].max() < distances[other].min()
+    centres = np.array([coords[blob == b].mean(axis=0) for b in range(min(n, 3))])
+    nearest_centre = np.linalg.norm(coords[:, None] - centres[None], axis=-1).argmin(axis=1)
+    np.testing.assert_array_equal(nearest_centre, blob)
+    if n <= 300:  # a few dozen points per blob: every pair within closer than any across
+        distances = np.linalg.norm(coords[:, None] - coords[None], axis=-1)
+        same, other = blob[:, None] == blob[None], blob[:, None] != blob[None]
+        np.fill_diagonal(same, False)
+        if same.any():
+            assert distances[same].max() < distances[other].min()
     ours, used = trustworthiness(matrix, coords)
     pca, _ = trustworthiness(matrix, PCA(dims).fit_transform(matrix))
     assert ours >= pca - max(0.02, _one_swap(n, used)), (ours, pca)
 
 
-@pytest.mark.parametrize("n_points", [*range(4, 61), 100, 300])
+# 600: the FFT gradient; 1,200: early exaggeration as well.
+@pytest.mark.parametrize("n_points", [*range(4, 61), 100, 300, 600, 1200])
 def test_tsne_spreads_and_keeps_blobs_apart_at_every_size(n_points):
     matrix = _blobs(n=n_points)
     coords = project(matrix, method="tsne")[["x", "y"]].to_numpy()
@@ -196,6 +201,19 @@ def test_tsne_coordinates_do_not_depend_on_the_thread_count(monkeypatch):
 
     matrix = _blobs()
     monkeypatch.setattr(projection, "_THREADS_FROM", 0)
+    monkeypatch.setattr(projection, "_TSNE_JOBS", 1)
+    one = project(matrix, method="tsne")
+    monkeypatch.setattr(projection, "_TSNE_JOBS", 2)
+    pd.testing.assert_frame_equal(one, project(matrix, method="tsne"), check_exact=True)
+
+
+def test_tsne_fft_and_exaggeration_do_not_depend_on_the_thread_count(monkeypatch):
+    import explorer.projection as projection
+
+    matrix = _blobs(n=60)
+    monkeypatch.setattr(projection, "_THREADS_FROM", 0)
+    monkeypatch.setattr(projection, "_FFT_FROM", 0)
+    monkeypatch.setattr(projection, "_SCHEDULE", ())  # the large sets' schedule
     monkeypatch.setattr(projection, "_TSNE_JOBS", 1)
     one = project(matrix, method="tsne")
     monkeypatch.setattr(projection, "_TSNE_JOBS", 2)
