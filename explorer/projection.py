@@ -33,11 +33,14 @@ TSNE_PERPLEXITY = 30.0
 # al. 2020) keep each word's nearest neighbours better (trustworthiness in the bench).
 TSNE_DOF = 0.6
 UMAP_NEIGHBOURS = 15
-# Early exaggeration multiplies the attraction by 12. On a few hundred points or fewer that
-# beats the repulsion at every scale unless the data has strong clusters: the layout shrinks
-# by a constant factor each step, to ~1e-54 after 250 steps, and at that size the plain phase
-# cannot spread it again (the collapsed layout is stable). The PCA start already holds the
-# global arrangement that exaggeration is there to find, so small sets skip it.
+# Early exaggeration multiplies the attraction by 12. At the tiny starting spread every force
+# is linear in the positions, and on a few dozen points, whose neighbour graph is nearly
+# everyone, 12x the attraction beats the repulsion in every direction unless the data has
+# strong clusters: the layout shrank by a constant factor each step, to ~1e-54 after 250
+# steps, and the plain phase could not spread it again (a collapsed layout is stable for such
+# flat affinities). On thousands of points each one's neighbours are a small part of the set,
+# and the slowest directions stay free. The PCA start already holds the global arrangement
+# that exaggeration is there to find, so sets below this size skip it.
 _EXAGGERATE_FROM = 1_000
 # (early exaggeration steps, plain steps) by set size: a few hundred points converge fully for
 # little time; from 500 the steps are what the time goes on, and the bench's trustworthiness
