@@ -127,7 +127,7 @@ def _fresh_process_rows() -> list[dict]:
 
 
 def _evaluation_rows(vectors, keyed) -> list[dict]:
-    from explorer.analogy import default_questions_path, evaluate_analogies
+    from explorer.benchmark import default_questions_path, evaluate_analogies
 
     questions = default_questions_path()
     ours, results = [], []

@@ -84,7 +84,7 @@ def run_neighbours(args) -> int:
 
 
 def run_evaluate(args) -> int:
-    from explorer.analogy import default_questions_path, evaluate_analogies
+    from explorer.benchmark import default_questions_path, evaluate_analogies
 
     questions = args.questions or default_questions_path()
     if questions is None:

@@ -108,9 +108,9 @@ def test_malformed_files_are_one_line_errors(capsys, tmp_path):
 
 
 def test_evaluate_without_gensim_asks_for_a_questions_file(capsys, monkeypatch):
-    import explorer.analogy
+    import explorer.benchmark
 
-    monkeypatch.setattr(explorer.analogy, "default_questions_path", lambda: None)
+    monkeypatch.setattr(explorer.benchmark, "default_questions_path", lambda: None)
     code, _, err = run(capsys, "evaluate-analogies")
     assert code == 1 and "`--questions` is needed" in err
 

@@ -5,7 +5,8 @@ gensim is a test requirement only; it holds the same 400,000 vectors here.
 
 import pytest
 
-from explorer.analogy import analogy, default_questions_path, evaluate_analogies, neighbours
+from explorer.analogy import analogy, neighbours
+from explorer.benchmark import default_questions_path, evaluate_analogies
 from tests.test_analogy import gensim_keyed_vectors
 
 gensim = pytest.importorskip("gensim")

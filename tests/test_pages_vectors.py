@@ -5,7 +5,7 @@ import os
 import pandas as pd
 import pytest
 
-from explorer.analogy import default_questions_path
+from explorer.benchmark import default_questions_path
 from explorer.charts import analogy_section_bars
 from explorer.errors import InputError
 from tests.apptest_helpers import fresh_app, texts, visit
@@ -252,9 +252,9 @@ def test_questions_in_the_wrong_format_name_the_line(folder):
 
 
 def test_without_gensim_the_page_says_where_to_get_questions(folder, monkeypatch):
-    import explorer.analogy
+    import explorer.benchmark
 
-    monkeypatch.setattr(explorer.analogy, "default_questions_path", lambda: None)
+    monkeypatch.setattr(explorer.benchmark, "default_questions_path", lambda: None)
     at = visit(fresh_app(), "views/benchmark.py")
     shown = texts(at.info)
     assert "gensim is not installed" in shown and "questions-words.txt" in shown and "upload" in shown

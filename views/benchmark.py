@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.analogy import DEFAULT_RESTRICT_VOCAB, TOTAL_SECTION, default_questions_path, evaluate_analogies, read_questions
+from explorer.benchmark import DEFAULT_RESTRICT_VOCAB, TOTAL_SECTION, default_questions_path, evaluate_analogies, read_questions
 from explorer.charts import analogy_section_bars
 from explorer.errors import InputError
 from ui import state

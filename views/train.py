@@ -10,7 +10,7 @@ from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
 from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
                             ModelSettings, predict_texts, prepare, train)
-from explorer.analogy import embedding_matrix_for
+from explorer.starting_weights import embedding_matrix_for
 from ui import state
 from ui.markup import md, md_message
 from ui.common import encoded_reviews, training_queue
