@@ -12,13 +12,14 @@ import functools
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from explorer.budget import check_model_size
-from explorer.errors import InputError, check_choice, check_int
+from explorer.constraints import Boolean, Integer, Options, Real, check_fields
+from explorer.errors import InputError, check_choice
 from explorer.projection import snapshot_budget
 from explorer.text import Encoded, encode
 
@@ -60,25 +61,24 @@ class ModelSettings:
     seed: int = 0
     trainable: bool = True
 
+    # What each field may be, the one table `checked()`, the workspace and URL readers, the Train
+    # page's widgets and `python -m explorer train` read (see explorer/constraints.py).
+    CONSTRAINTS: ClassVar[dict] = {
+        "output_dim": Integer(1, MAX_OUTPUT_DIM),
+        "head": Options(tuple(HEADS)),
+        "optimizer": Options(OPTIMIZERS),
+        "learning_rate": Real(0, 10, closed="right", widget_range=(0.00001, 10.0)),
+        "epochs": Integer(1, MAX_EPOCHS),
+        "batch_size": Integer(1, MAX_BATCH_SIZE),
+        "validation_split": Real(0, 1, closed="left", widget_range=(0.0, 0.5),
+                                 note="(0 trains on every review)"),
+        "seed": Integer(0, 2**31 - 1),
+        "trainable": Boolean(),
+    }
+
     def checked(self) -> "ModelSettings":
-        check_int("output_dim", self.output_dim, low=1, high=MAX_OUTPUT_DIM)
-        check_choice("head", self.head, tuple(HEADS))
-        check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        check_int("epochs", self.epochs, low=1, high=MAX_EPOCHS)
-        check_int("batch_size", self.batch_size, low=1, high=MAX_BATCH_SIZE)
-        check_int("seed", self.seed, low=0, high=2**31 - 1)
-        rate = self.learning_rate
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate <= 10:
-            raise InputError(
-                f"`learning_rate` must be a number above 0 and at most 10. Received: learning_rate={rate!r}"
-            )
-        split = self.validation_split
-        if isinstance(split, bool) or not isinstance(split, (int, float)) or not 0 <= split < 1:
-            raise InputError(
-                "`validation_split` must be at least 0 and below 1 (0 trains on every review). "
-                f"Received: validation_split={split!r}"
-            )
-        return self
+        """Return self when every field keeps its rule, else raise InputError naming the field."""
+        return check_fields(self)
 
 
 def build_model(*, vocab_size: int, max_length: int, settings: ModelSettings,

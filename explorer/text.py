@@ -18,11 +18,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from explorer.errors import InputError, check_choice, check_int
+from explorer.constraints import Integer, Options, check_fields, check_value
+from explorer.errors import InputError
 
 # Keras' `text_to_word_sequence` filters. The apostrophe is kept, so "couldn't" stays one word.
 FILTERS = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n"
@@ -35,6 +37,34 @@ MAX_LENGTH = 1_000
 PADDING_ID = 0
 UNKNOWN_ID = 1  # vocabulary encoding only
 UNKNOWN_TOKEN = "[UNK]"
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """Everything that decides how reviews become rows.
+
+    The defaults here are the app's and the command line's first values; `CONSTRAINTS` is the one
+    table of what each field may be (see explorer/constraints.py), which `checked()`, the
+    workspace and URL readers, the Encode page's widgets and `python -m explorer train` all read.
+    """
+
+    method: str = "hashing"
+    vocab_size: int = 50
+    max_length: int = 4
+    padding: str = "post"
+    truncating: str = "post"
+
+    CONSTRAINTS: ClassVar[dict] = {
+        "method": Options(METHODS),
+        "vocab_size": Integer(2, MAX_VOCAB_SIZE),
+        "max_length": Integer(1, MAX_LENGTH),
+        "padding": Options(SIDES),
+        "truncating": Options(SIDES),
+    }
+
+    def checked(self) -> "EncodeSettings":
+        """Return self when every field keeps its rule, else raise InputError naming the field."""
+        return check_fields(self)
 
 
 def tokenize(text: str) -> list[str]:
@@ -111,7 +141,8 @@ class Encoder:
         return labels
 
 
-def fit_encoder(texts: list[str], *, method: str = "hashing", vocab_size: int = 50) -> Encoder:
+def fit_encoder(texts: list[str], *, method: str = EncodeSettings.method,
+                vocab_size: int = EncodeSettings.vocab_size) -> Encoder:
     """Learn the word → id mapping of `texts`.
 
     >>> fit_encoder(["good food", "bad food"], method="vocabulary", vocab_size=10).word_ids
@@ -125,13 +156,17 @@ def fit_encoder(texts: list[str], *, method: str = "hashing", vocab_size: int = 
     Returns:
         An Encoder.
     """
+    method = check_value(EncodeSettings, "method", method)
+    vocab_size = check_value(EncodeSettings, "vocab_size", vocab_size)
     return _fit_tokens([tokenize(t) for t in texts], method=method, vocab_size=vocab_size)
 
 
 def _fit_tokens(tokens: list[list[str]], *, method: str, vocab_size: int) -> Encoder:
-    """`fit_encoder` on reviews already split into words (same word order, same ids)."""
-    check_choice("method", method, METHODS)
-    vocab_size = check_int("vocab_size", vocab_size, low=2, high=MAX_VOCAB_SIZE)
+    """`fit_encoder` on reviews already split into words (same word order, same ids).
+
+    `method` and `vocab_size` have passed their EncodeSettings rules; the rule that ties the two
+    together is the vocabulary encoder's own, so it is checked where that encoder is fitted.
+    """
     if method == "vocabulary" and vocab_size < 3:
         raise InputError(
             "`vocab_size` must be at least 3 with the vocabulary encoding (padding, unknown, "
@@ -148,8 +183,8 @@ def _fit_tokens(tokens: list[list[str]], *, method: str, vocab_size: int) -> Enc
     return Encoder(method, vocab_size, word_ids, dropped_words=tuple(ranked[vocab_size - 2 :]))
 
 
-def pad(sequences, *, max_length: int, padding: str = "post", truncating: str = "post",
-        value: int = PADDING_ID) -> np.ndarray:
+def pad(sequences, *, max_length: int, padding: str = EncodeSettings.padding,
+        truncating: str = EncodeSettings.truncating, value: int = PADDING_ID) -> np.ndarray:
     """Pad or cut each id list to `max_length`, like Keras' pad_sequences.
 
     >>> pad([[1, 2], [3, 4, 5]], max_length=2, padding="pre", truncating="pre").tolist()
@@ -158,9 +193,14 @@ def pad(sequences, *, max_length: int, padding: str = "post", truncating: str = 
     Returns:
         An int32 array of shape (len(sequences), max_length).
     """
-    max_length = check_int("max_length", max_length, low=1, high=MAX_LENGTH)
-    check_choice("padding", padding, SIDES)
-    check_choice("truncating", truncating, SIDES)
+    max_length = check_value(EncodeSettings, "max_length", max_length)
+    padding = check_value(EncodeSettings, "padding", padding)
+    truncating = check_value(EncodeSettings, "truncating", truncating)
+    return _pad(sequences, max_length=max_length, padding=padding, truncating=truncating, value=value)
+
+
+def _pad(sequences, *, max_length: int, padding: str, truncating: str, value: int) -> np.ndarray:
+    """`pad` with arguments that have passed their rules."""
     out = np.full((len(sequences), max_length), value, dtype=np.int32)
     for row, seq in enumerate(sequences):
         seq = seq[-max_length:] if truncating == "pre" else seq[:max_length]
@@ -170,25 +210,6 @@ def pad(sequences, *, max_length: int, padding: str = "post", truncating: str = 
             else:
                 out[row, -len(seq) :] = seq
     return out
-
-
-@dataclass(frozen=True)
-class EncodeSettings:
-    """Everything that decides how reviews become rows."""
-
-    method: str = "hashing"
-    vocab_size: int = 50
-    max_length: int = 4
-    padding: str = "post"
-    truncating: str = "post"
-
-    def checked(self) -> "EncodeSettings":
-        check_choice("method", self.method, METHODS)
-        check_int("vocab_size", self.vocab_size, low=2, high=MAX_VOCAB_SIZE)
-        check_int("max_length", self.max_length, low=1, high=MAX_LENGTH)
-        check_choice("padding", self.padding, SIDES)
-        check_choice("truncating", self.truncating, SIDES)
-        return self
 
 
 @dataclass(frozen=True)
@@ -239,8 +260,8 @@ def encode(texts: list[str], settings: EncodeSettings, *, encoder: Encoder | Non
     if encoder is None:
         encoder = _fit_tokens(tokens, method=settings.method, vocab_size=settings.vocab_size)
     ids = [encoder.ids(t) for t in tokens]
-    padded = pad(ids, max_length=settings.max_length, padding=settings.padding,
-                 truncating=settings.truncating)
+    padded = _pad(ids, max_length=settings.max_length, padding=settings.padding,
+                  truncating=settings.truncating, value=PADDING_ID)
     truncated = [_cut_words(t, settings) for t in tokens]
     unknown = [[w for w, i in zip(t, r) if i == UNKNOWN_ID and encoder.method == "vocabulary"]
                for t, r in zip(tokens, ids)]

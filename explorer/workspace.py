@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice, is_valid_text
-from explorer.model import MAX_EPOCHS, ModelSettings
+from explorer.model import MAX_EPOCHS, STARTS, ModelSettings
 from explorer.reviews import MAX_REVIEWS, validate_reviews
 from explorer.text import EncodeSettings, encode, tokenize
 
@@ -71,7 +71,7 @@ MAX_CLASS_NAME_LENGTH = 40  # the Reviews page's name boxes hold 40 characters
 MAX_MODEL_WEIGHTS = 64  # the LSTM head has 6 weight arrays; this leaves room, and bounds a crafted file
 MAX_TEXT_FIELD_CHARS = 2_000  # the model's label and the "stopped" message
 ARRAY_DTYPE = "float32-le"
-EMBEDDING_STARTS = ("random", "glove_frozen", "glove_tuned")
+EMBEDDING_STARTS = tuple(STARTS)  # the Train page's "Embedding starts from" choices
 HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
 QUERY_PARAM = "w"
 MAX_QUERY_CHARS = 6_000
@@ -87,8 +87,6 @@ _TOP_REQUIRED = ("format", "version", "reviews", "class_names", "encode_settings
 _TOP_KEYS = _TOP_REQUIRED + ("embedding_start", "model")
 _MODEL_REQUIRED = ("encode_settings", "model_settings", "weights", "embedding_before", "history")
 _MODEL_KEYS = ("label", "reviews") + _MODEL_REQUIRED + ("stopped", "seconds", "start")
-_ENCODE_FIELDS = tuple(f.name for f in fields(EncodeSettings))
-_MODEL_FIELDS = tuple(f.name for f in fields(ModelSettings))
 
 
 @dataclass(frozen=True)
@@ -568,8 +566,8 @@ def _check_document(document) -> Workspace:
     model = document.get("model")
     return Workspace(
         reviews=_check_reviews(document["reviews"]), class_names=class_names,
-        encode_settings=_check_encode_settings(document["encode_settings"]),
-        model_settings=_check_model_settings(document["model_settings"]),
+        encode_settings=_check_settings(EncodeSettings, document["encode_settings"], "encode_settings"),
+        model_settings=_check_settings(ModelSettings, document["model_settings"], "model_settings"),
         embedding_start=start, model=None if model is None else _check_model(model))
 
 
@@ -631,25 +629,22 @@ def _check_reviews(reviews, where: str = "reviews") -> pd.DataFrame:
                          "label": pd.Series(labels, dtype="int64")})
 
 
-def _check_encode_settings(settings, where: str = "encode_settings") -> dict:
-    _check_keys(where, settings, required=_ENCODE_FIELDS, allowed=_ENCODE_FIELDS)
-    EncodeSettings(**settings).checked()
-    return dict(settings)
-
-
-def _check_model_settings(settings, where: str = "model_settings") -> dict:
-    _check_keys(where, settings, required=_MODEL_FIELDS, allowed=_MODEL_FIELDS)
-    ModelSettings(**settings).checked()
-    if not isinstance(settings["trainable"], bool):
-        raise InputError(f"`trainable` must be true or false. Received: trainable={settings['trainable']!r}"[:300])
+def _check_settings(settings_class, settings, where: str) -> dict:
+    """A settings object from a file: exactly the class's fields, each kept to the class's own
+    rules (its `CONSTRAINTS` table, the one the app and the command line check)."""
+    names = tuple(f.name for f in fields(settings_class))
+    _check_keys(where, settings, required=names, allowed=names)
+    settings_class(**settings).checked()
     return dict(settings)
 
 
 def _check_model(model) -> SavedModel:
     _check_keys("model", model, required=_MODEL_REQUIRED, allowed=_MODEL_KEYS)
     try:
-        encode_settings = _check_encode_settings(model["encode_settings"], "model.encode_settings")
-        model_settings = _check_model_settings(model["model_settings"], "model.model_settings")
+        encode_settings = _check_settings(EncodeSettings, model["encode_settings"],
+                                          "model.encode_settings")
+        model_settings = _check_settings(ModelSettings, model["model_settings"],
+                                         "model.model_settings")
     except InputError as error:
         raise InputError(f"In the trained model's settings: {error}") from None
     shape = (encode_settings["vocab_size"], model_settings["output_dim"])
