@@ -73,13 +73,11 @@ def _import_libraries(method) -> None:
 
 
 def _glove_top(n):
-    """The first `n` rows of the shipped GloVe 6B 50d matrix and their words, read directly."""
-    from explorer.vectors import _glove_files, _read_parquet_words
+    """The first `n` rows of the shipped GloVe 6B 50d matrix and their words."""
+    from explorer.vectors import glove_top
 
-    matrix_path, index_path = _glove_files()
-    n = check_int("--glove-top", n, low=1, high=GLOVE_ROWS)
-    vectors = np.load(matrix_path, mmap_mode="r")
-    return np.asarray(vectors[:n], dtype=np.float32), _read_parquet_words(index_path)[:n]
+    words, matrix = glove_top(check_int("--glove-top", n, low=1, high=GLOVE_ROWS))
+    return matrix, words
 
 
 def _npy_matrix(path):

@@ -176,6 +176,7 @@ FIXED_MB = 64
 CHILD = r"""
 import json, resource, sys
 import explorer.vectors as module
+from explorer.errors import InputError
 mode, path, max_words = sys.argv[1], sys.argv[2], int(sys.argv[3])
 data = open(path, "rb").read() if mode == "bytes" else None  # an upload is held whole
 peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -186,7 +187,7 @@ try:
     else:
         vectors, report = module.load_vectors_file(path)
     outcome = [len(vectors), vectors.dim]
-except module.InputError as error:
+except InputError as error:
     outcome = str(error)
 print(json.dumps({"growth": peak() - before, "outcome": outcome}))
 """
