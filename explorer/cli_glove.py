@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
+from explorer.analogy import MAX_TOPN, METHODS
+from explorer.benchmark import DEFAULT_RESTRICT_VOCAB
 from explorer.errors import InputError
 
 
@@ -16,8 +18,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("analogy", help="words closest to positive minus negative words")
     p.add_argument("--positive", nargs="+", required=True, metavar="WORD", help="words to add")
     p.add_argument("--negative", nargs="*", default=[], metavar="WORD", help="words to subtract")
-    p.add_argument("--topn", type=int, default=10, help="how many answers (1-100)")
-    p.add_argument("--method", choices=["cosadd", "cosmul"], default="cosadd",
+    p.add_argument("--topn", type=int, default=10, help=f"how many answers (1-{MAX_TOPN})")
+    p.add_argument("--method", choices=METHODS, default=METHODS[0],
                    help="3CosAdd (gensim most_similar) or 3CosMul (most_similar_cosmul)")
     p.add_argument("--restrict-vocab", type=int, default=None,
                    help="search only this many of the most frequent words")
@@ -26,7 +28,7 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("neighbours", help="nearest neighbours of a word by cosine")
     p.add_argument("word")
-    p.add_argument("--topn", type=int, default=10, help="how many neighbours (1-100)")
+    p.add_argument("--topn", type=int, default=10, help=f"how many neighbours (1-{MAX_TOPN})")
     _vector_options(p)
     p.set_defaults(handler=run_neighbours)
 
@@ -34,8 +36,8 @@ def register(subparsers) -> None:
                               help="accuracy on an analogy question set, with gensim's rules")
     p.add_argument("--questions", default=None, metavar="FILE",
                    help="questions-words.txt style file (default: gensim's copy, if installed)")
-    p.add_argument("--restrict-vocab", type=int, default=300_000,
-                   help="use only this many of the most frequent words (default 300000)")
+    p.add_argument("--restrict-vocab", type=int, default=DEFAULT_RESTRICT_VOCAB,
+                   help="use only this many of the most frequent words (default %(default)s)")
     _vector_options(p)
     p.set_defaults(handler=run_evaluate)
 

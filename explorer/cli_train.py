@@ -3,33 +3,30 @@
 import json
 from pathlib import Path
 
+from explorer.constraints import argument
 from explorer.errors import InputError
+from explorer.model import ModelSettings
+from explorer.text import EncodeSettings
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("train", help="encode a CSV of reviews and train the embedding model")
     p.add_argument("--csv", required=True, help="CSV file with columns text,label")
-    p.add_argument("--encoding", choices=["hashing", "vocabulary"], default="hashing")
-    p.add_argument("--vocab-size", type=int, default=50)
-    p.add_argument("--max-length", type=int, default=4)
-    p.add_argument("--padding", choices=["post", "pre"], default="post")
-    p.add_argument("--truncating", choices=["post", "pre"], default="post")
-    p.add_argument("--output-dim", type=int, default=8)
-    p.add_argument("--head", choices=["flatten", "average", "lstm"], default="flatten")
-    p.add_argument("--optimizer", choices=["adam", "sgd", "rmsprop"], default="adam")
-    p.add_argument("--learning-rate", type=float, default=0.001)
-    p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--validation-split", type=float, default=0.0)
-    p.add_argument("--seed", type=int, default=0)
+    # Defaults, types and choices come from the settings classes, the app's first values too.
+    p.add_argument("--encoding", **argument(EncodeSettings, "method"))
+    for name in ("vocab_size", "max_length", "padding", "truncating"):
+        p.add_argument("--" + name.replace("_", "-"), **argument(EncodeSettings, name))
+    for name in ("output_dim", "head", "optimizer", "learning_rate", "epochs", "batch_size",
+                 "validation_split", "seed"):
+        p.add_argument("--" + name.replace("_", "-"), **argument(ModelSettings, name))
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=run_train)
 
 
 def run_train(args) -> int:
-    from explorer.model import ModelSettings, prepare, train
+    from explorer.model import prepare, train
     from explorer.reviews import read_reviews_csv, validate_reviews
-    from explorer.text import EncodeSettings, encode
+    from explorer.text import encode
 
     path = Path(args.csv)
     if not path.is_file():

@@ -36,6 +36,7 @@ STARTS = {
     "glove_frozen": "GloVe start, frozen",
     "glove_tuned": "GloVe start, fine-tuned",
 }
+DEFAULT_START = "random"
 MAX_OUTPUT_DIM = 1024
 MAX_EPOCHS = 2000
 MAX_BATCH_SIZE = 4096
@@ -218,7 +219,7 @@ class TrainResult:
     stopped: str | None = None  # why training ended early, in words; None if it ran to the end
     seconds: float = 0.0
     label: str = ""  # a name for comparing runs, e.g. "random start, dim 8"
-    start: str = "random"  # a key of STARTS: where the Embedding table began
+    start: str = DEFAULT_START  # a key of STARTS: where the Embedding table began
 
     @property
     def epochs_run(self) -> int:

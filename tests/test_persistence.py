@@ -2,12 +2,10 @@
 it (trained model included), bad links and bad files change nothing, and a diverging training run
 keeps the reviews and the last good model."""
 
-import ast
 import base64
 import json
 import math
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.reviews import load_sample
-from explorer.workspace import (EMBEDDING_STARTS, QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
+from explorer.workspace import (QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
                                 workspace_to_json)
 from tests.apptest_helpers import APP, TIMEOUT, fresh_app, texts, visit
 from ui import persistence
@@ -199,16 +197,6 @@ def test_a_link_with_settings_outside_the_train_widgets_is_brought_into_range():
     assert "learning rate from 1e-05 to 10, so 1e-07 became 1e-05" in texts(at.warning)
     visit(at, "views/train.py")
     assert at.slider(key="train_validation_split").value == 0.5
-
-
-def test_the_defaults_and_starts_kept_here_are_the_train_pages():
-    tree = ast.parse(Path("views/train.py").read_text(encoding="utf-8"))
-    found = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                 and getattr(node.targets[0], "id", "") == "TRAIN_DEFAULTS")
-    assert persistence.TRAIN_DEFAULTS == ast.literal_eval(found)
-    starts = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                  and getattr(node.targets[0], "id", "") == "STARTS")
-    assert EMBEDDING_STARTS == tuple(ast.literal_eval(starts))
 
 
 # --- the workspace file -----------------------------------------------------------------------

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import fields
 
 import streamlit as st
 
 from explorer.errors import InputError
+from explorer.model import DEFAULT_START, ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
 from explorer.text import EncodeSettings, encode
 from explorer.turns import TurnQueue
 from ui import state
 from ui.markup import md_message
 
-ENCODE_DEFAULTS = {
-    "encode_method": "hashing",
-    "encode_vocab_size": 50,
-    "encode_max_length": 4,
-    "encode_padding": "post",
-    "encode_truncating": "post",
-}
+# The settings widgets' keys, by the field of EncodeSettings / ModelSettings they hold, and their
+# first values: the settings' own defaults (bounds and options come from their CONSTRAINTS).
+ENCODE_KEYS = {f.name: f"encode_{f.name}" for f in fields(EncodeSettings)}
+ENCODE_DEFAULTS = {key: getattr(EncodeSettings(), name) for name, key in ENCODE_KEYS.items()}
+# `trainable` has no widget of its own: it follows the start ("glove_frozen" freezes).
+TRAIN_KEYS = {f.name: f"train_{f.name}" for f in fields(ModelSettings) if f.name != "trainable"}
+START_KEY = "train_start_from"
+TRAIN_DEFAULTS = {key: getattr(ModelSettings(), name) for name, key in TRAIN_KEYS.items()}
+TRAIN_DEFAULTS[START_KEY] = DEFAULT_START
 
 
 # Trainings running at once on this server; the rest wait their turn (see explorer/turns.py).

@@ -24,28 +24,17 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from explorer.constraints import Integer, Real
 from explorer.errors import InputError
 from explorer.model import ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample
 from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_from_query,
                                 settings_to_query, workspace_from_json, workspace_to_json)
 from ui import state
-from ui.common import ENCODE_DEFAULTS, ensure_reviews
+from ui.common import (ENCODE_DEFAULTS, ENCODE_KEYS, START_KEY, TRAIN_DEFAULTS, TRAIN_KEYS,
+                       ensure_reviews)
 from ui.markup import md_message
 
-# Widget keys of the settings, by the field of EncodeSettings / ModelSettings they hold.
-ENCODE_KEYS = {key.removeprefix("encode_"): key for key in ENCODE_DEFAULTS}
-TRAIN_KEYS = {name: f"train_{name}" for name in (
-    "output_dim", "epochs", "batch_size", "learning_rate", "optimizer", "head",
-    "validation_split", "seed")}
-START_KEY = "train_start_from"
-# The Train page's first values (views/train.py TRAIN_DEFAULTS; a test keeps the two equal).
-TRAIN_DEFAULTS = {key: getattr(ModelSettings(), name) for name, key in TRAIN_KEYS.items()}
-TRAIN_DEFAULTS[START_KEY] = "random"
-# What the Train page's widgets can show; a file may hold values outside them (the CLI trains
-# with any validation split below 1), which are brought inside, with a note.
-WIDGET_RANGES = {"learning_rate": (0.00001, 10.0), "validation_split": (0.0, 0.5)}
-FLOAT_FIELDS = ("learning_rate", "validation_split")
 # Every key this module and the Save & restore page keep starts with this.
 PREFIX = "workspace_"
 
@@ -278,9 +267,12 @@ def _apply(work: dict) -> list[str]:
     notes = []
     for name, key in TRAIN_KEYS.items():
         value = work["model_settings"][name]
-        if name in FLOAT_FIELDS:
-            value = float(value)
-        low, high = WIDGET_RANGES.get(name, (value, value))
+        # The widget shows its rule's `widget` range; a file may hold values outside it (the
+        # CLI trains with any validation split below 1), which are brought inside, with a note.
+        rule = ModelSettings.CONSTRAINTS[name]
+        if isinstance(rule, Real):
+            value = float(value)  # a hand-made file may say 10; the widget holds floats
+        low, high = rule.widget if isinstance(rule, (Integer, Real)) else (value, value)
         if not low <= value <= high:
             kept = min(max(value, low), high)
             notes.append(f"The Train page offers {name.replace('_', ' ')} from {low:g} to {high:g}, "

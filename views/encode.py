@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer.model import embedding_lookup
-from explorer.text import MAX_LENGTH, MAX_VOCAB_SIZE, one_hot
+from explorer.constraints import options, widget_bounds
+from explorer.text import EncodeSettings, one_hot
 from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
 from ui import state
@@ -19,17 +20,17 @@ st.caption(
 )
 
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.radio("Encoding", ["hashing", "vocabulary"], key="encode_method", persist_state="session",
+c1.radio("Encoding", options(EncodeSettings, "method"), key="encode_method", persist_state="session",
          help="hashing: a stable hash of the word picks its id (like Keras' old one_hot), "
               "so two words can share an id. vocabulary: the most frequent words get the low "
               "ids; id 1 stands for words outside the vocabulary.")
-c2.number_input("Vocabulary size", min_value=2, max_value=MAX_VOCAB_SIZE, step=1,
+c2.number_input("Vocabulary size", **widget_bounds(EncodeSettings, "vocab_size"), step=1,
                 key="encode_vocab_size", persist_state="session", help="Number of ids, including 0 for padding.")
-c3.number_input("Max length", min_value=1, max_value=MAX_LENGTH, step=1, key="encode_max_length", persist_state="session",
+c3.number_input("Max length", **widget_bounds(EncodeSettings, "max_length"), step=1, key="encode_max_length", persist_state="session",
                 help="Every review becomes exactly this many ids.")
-c4.radio("Padding", ["post", "pre"], key="encode_padding", persist_state="session", horizontal=True,
+c4.radio("Padding", options(EncodeSettings, "padding"), key="encode_padding", persist_state="session", horizontal=True,
          help="Add the 0s at the end (post) or the start (pre) of a short review.")
-c5.radio("Truncating", ["post", "pre"], key="encode_truncating", persist_state="session", horizontal=True,
+c5.radio("Truncating", options(EncodeSettings, "truncating"), key="encode_truncating", persist_state="session", horizontal=True,
          help="Cut a long review at the end (post) or at the start (pre).")
 
 result = encoded_reviews()

@@ -8,19 +8,14 @@ import streamlit as st
 from explorer.charts import compare_runs, training_curves, update_training_curves
 from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
-from explorer.model import (HEADS, MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, OPTIMIZERS,
-                            ModelSettings, predict_texts, prepare, train)
+from explorer.constraints import options, widget_bounds
+from explorer.model import HEADS, STARTS, ModelSettings, predict_texts, prepare, train
 from explorer.starting_weights import embedding_matrix_for
 from ui import state
 from ui.markup import md, md_message
-from ui.common import encoded_reviews, training_queue
+from ui.common import TRAIN_DEFAULTS, encoded_reviews, training_queue
 from ui.glove import default_vectors
 
-TRAIN_DEFAULTS = {
-    "train_output_dim": 8, "train_epochs": 100, "train_batch_size": 32,
-    "train_learning_rate": 0.001, "train_optimizer": "adam", "train_head": "flatten",
-    "train_validation_split": 0.0, "train_seed": 0, "train_start_from": "random",
-}
 # The longest this page waits for an interrupted training to end its epoch.
 TRAINING_HANDOFF_S = 60.0
 # How often the live chart and progress bar are redrawn while training. Each redraw of the chart
@@ -28,7 +23,8 @@ TRAINING_HANDOFF_S = 60.0
 # epoch at tutorial speed (a hundred a second) it was never seen. The last epoch is always drawn.
 CHART_REDRAW_S = 0.5
 PROGRESS_REDRAW_S = 0.1
-STARTS = {
+# The radio's words for each of model.STARTS.
+START_LABELS = {
     "random": "Random (uniform ±0.05)",
     "glove_frozen": "GloVe 6B 50d, frozen",
     "glove_tuned": "GloVe 6B 50d, fine-tuned",
@@ -60,7 +56,7 @@ if s.get("training") is not None:
         state.keep_run(interrupted)
 
 # --- settings ---------------------------------------------------------------------------------
-st.radio("Embedding starts from", list(STARTS), format_func=STARTS.get, key="train_start_from",
+st.radio("Embedding starts from", list(STARTS), format_func=START_LABELS.get, key="train_start_from",
          persist_state="session", horizontal=True,
          help="GloVe copies each word's 50-number vector, learnt on 6 billion words, into the "
               "table. Frozen keeps them as they are; fine-tuned lets training move them.")
@@ -72,19 +68,19 @@ if glove_start:
                     key="train_output_dim_glove",
                     help="Length of each word's vector: with GloVe, the vectors' length.")
 else:
-    c1.number_input("Output dimension", min_value=1, max_value=MAX_OUTPUT_DIM, step=1,
+    c1.number_input("Output dimension", **widget_bounds(ModelSettings, "output_dim"), step=1,
                     key="train_output_dim", persist_state="session",
                     help="Length of each word's vector. With GloVe it is the vectors' length, 50.")
-c2.number_input("Epochs", min_value=1, max_value=MAX_EPOCHS, step=1, key="train_epochs", persist_state="session")
-c3.number_input("Batch size", min_value=1, max_value=MAX_BATCH_SIZE, step=1, key="train_batch_size", persist_state="session")
-c4.number_input("Learning rate", min_value=0.00001, max_value=10.0, step=0.001, format="%.5f",
+c2.number_input("Epochs", **widget_bounds(ModelSettings, "epochs"), step=1, key="train_epochs", persist_state="session")
+c3.number_input("Batch size", **widget_bounds(ModelSettings, "batch_size"), step=1, key="train_batch_size", persist_state="session")
+c4.number_input("Learning rate", **widget_bounds(ModelSettings, "learning_rate"), step=0.001, format="%.5f",
                 key="train_learning_rate", persist_state="session")
 c1, c2, c3, c4 = st.columns(4)
-c1.selectbox("Optimizer", OPTIMIZERS, key="train_optimizer", persist_state="session")
-c2.selectbox("Head", list(HEADS), format_func=HEADS.get, key="train_head", persist_state="session")
-c3.slider("Validation split", min_value=0.0, max_value=0.5, step=0.05, key="train_validation_split", persist_state="session",
+c1.selectbox("Optimizer", options(ModelSettings, "optimizer"), key="train_optimizer", persist_state="session")
+c2.selectbox("Head", options(ModelSettings, "head"), format_func=HEADS.get, key="train_head", persist_state="session")
+c3.slider("Validation split", **widget_bounds(ModelSettings, "validation_split"), step=0.05, key="train_validation_split", persist_state="session",
           help="Share of each class held out to check the model on reviews it never trained on.")
-c4.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="train_seed", persist_state="session",
+c4.number_input("Random seed", **widget_bounds(ModelSettings, "seed"), step=1, key="train_seed", persist_state="session",
                 help="The same seed gives the same weights and the same curves every time.")
 
 def glove_start_matrix(encoded):
@@ -167,7 +163,7 @@ stop_col.button("Stop", key="train_stop", width="stretch",
 if start:
     result = preview  # the untrained model built from exactly these settings
     s.train_preview = None  # it is about to learn; the next preview must start fresh
-    result.label = (f"#{len(s.get('runs', [])) + 1}: {STARTS[s.train_start_from]}, {settings.head}, "
+    result.label = (f"#{len(s.get('runs', [])) + 1}: {START_LABELS[s.train_start_from]}, {settings.head}, "
                     f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
                     f"seed {settings.seed}")
     if settings.validation_split:  # else two runs that differ only here read the same
