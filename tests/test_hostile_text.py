@@ -3,7 +3,6 @@
 import json
 import re
 
-import pandas as pd
 import pytest
 
 from explorer.errors import InputError, is_valid_text

@@ -92,8 +92,8 @@ elif s.vectors_source == "folder":
     )
     names = list_vector_files()
     if not names:
-        st.info(f"The folder holds no vector files yet. Add one and reload this page, or "
-                f"upload a file instead.", icon=":material/folder_open:")
+        st.info("The folder holds no vector files yet. Add one and reload this page, or "
+                "upload a file instead.", icon=":material/folder_open:")
     else:
         state.keep_among("vectors_file", names)
         st.selectbox("File", names, key="vectors_file", persist_state="session")
