@@ -1,10 +1,11 @@
 """Take turns: at most `slots` holders at once, the others wait in the order they came.
 
-A workshop server trains for every session in one Python process. Eight trainings at once
-share the GIL with the server's own thread, which then answers every page request late (a
-ninth visitor's first page took 7 s to draw, 1.7 s with the room idle); with two at a time it
-took 4 s and all eight finished sooner (21 s instead of 29 s), since the work is bound by the
-GIL either way. The waiting sessions see their place in the line.
+A workshop server trains for every session in one Python process. Many trainings at once
+share the GIL with the server's own thread, which then answers every page request late; with
+as many at a time as there are cores, pages draw sooner and the whole room finishes sooner too,
+since the work is bound by the GIL either way. The waiting sessions see their place in the line.
+The many-sessions test (tests/browser/test_load.py, `make loadtest`) measures it; the README's
+"Serving a room" section has the figures.
 """
 
 from __future__ import annotations
