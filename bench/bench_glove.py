@@ -127,20 +127,20 @@ def _fresh_process_rows() -> list[dict]:
 
 
 def _evaluation_rows(vectors, keyed) -> list[dict]:
-    from explorer.benchmark import default_questions_path, evaluate_analogies
+    from explorer.benchmark import DEFAULT_RESTRICT_VOCAB, default_questions_path, evaluate_analogies
 
     questions = default_questions_path()
     ours, results = [], []
 
     def ours_once():
         started = time.perf_counter()
-        results.append(evaluate_analogies(vectors, questions, restrict_vocab=300_000))
+        results.append(evaluate_analogies(vectors, questions, restrict_vocab=DEFAULT_RESTRICT_VOCAB))
         ours.append(time.perf_counter() - started)
 
     for _ in range(OURS_EVALUATIONS - 1):
         ours_once()
     started = time.perf_counter()
-    _, sections = keyed.evaluate_word_analogies(str(questions), restrict_vocab=300_000)
+    _, sections = keyed.evaluate_word_analogies(str(questions), restrict_vocab=DEFAULT_RESTRICT_VOCAB)
     gensim_s = time.perf_counter() - started
     ours_once()
     gensim_correct = len(sections[-1]["correct"])
