@@ -130,8 +130,9 @@ def mean_direction(vectors: Vectors, pos_rows, neg_rows) -> np.ndarray:
     """gensim's get_mean_vector(pre_normalize=True, post_normalize=True), step for step.
 
     The unit-length mean of the rows `pos_rows` minus the rows `neg_rows`, float32; the
-    benchmark's exact recheck uses it too. The weights are float64 and the running mean float32, as there; the order of operations
-    decides the last bits, and the last bits decide near ties.
+    benchmark's exact recheck uses it too. The weights are float64 and the running mean
+    float32, as there; the order of operations decides the last bits, and the last bits decide
+    near ties.
     """
     weights = np.concatenate((np.ones(len(pos_rows)), -1.0 * np.ones(len(neg_rows))))
     mean = np.zeros(vectors.dim, dtype=np.float32)

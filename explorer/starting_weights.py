@@ -1,4 +1,4 @@
-"""Starting weights for a Keras Embedding layer, taken from word vectors (the Train page's GloVe)."""
+"""Starting weights for a Keras Embedding layer, taken from word vectors (GloVe on Train)."""
 
 from __future__ import annotations
 

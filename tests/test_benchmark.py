@@ -1,4 +1,4 @@
-"""explorer.benchmark: question files, and the batched evaluation against gensim's rules and counts."""
+"""explorer.benchmark: question files, and the batched evaluation against gensim's counts."""
 
 import threading
 from pathlib import Path
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import explorer.benchmark as benchmark_module
-from explorer.benchmark import TOTAL_SECTION, default_questions_path, evaluate_analogies, read_questions
+from explorer.benchmark import (TOTAL_SECTION, default_questions_path, evaluate_analogies,
+                                read_questions)
 from explorer.errors import InputError
 from explorer.vectors import Vectors
 from tests.test_analogy import gensim_keyed_vectors, royal  # noqa: F401  (royal is a fixture)

@@ -18,11 +18,31 @@ One module per job, all names below importable from `explorer.vectors`:
 """
 
 from explorer.vectors.load import GLOVE_NAME, glove_top, load_glove_6b_50d, load_vectors_file
-from explorer.vectors.parse import (MAX_DIM, MAX_LINE_BYTES, MAX_UPLOAD_WORDS, ON_ERROR,
-                                    UPLOAD_LIMIT_MB, parse_vectors_bytes)
-from explorer.vectors.paths import (CACHE_DIR_VARIABLE, CACHE_FOLDER, VECTORS_DIR_VARIABLE, cache_dir,
-                                    list_vector_files, resolve_vector_file, vectors_dir)
-from explorer.vectors.types import REASONS, LoadReport, UnknownWordError, Vectors, row_norms, unit_rows
+from explorer.vectors.parse import (
+    MAX_DIM,
+    MAX_LINE_BYTES,
+    MAX_UPLOAD_WORDS,
+    ON_ERROR,
+    UPLOAD_LIMIT_MB,
+    parse_vectors_bytes,
+)
+from explorer.vectors.paths import (
+    CACHE_DIR_VARIABLE,
+    CACHE_FOLDER,
+    VECTORS_DIR_VARIABLE,
+    cache_dir,
+    list_vector_files,
+    resolve_vector_file,
+    vectors_dir,
+)
+from explorer.vectors.types import (
+    REASONS,
+    LoadReport,
+    UnknownWordError,
+    Vectors,
+    row_norms,
+    unit_rows,
+)
 
 __all__ = [
     "CACHE_DIR_VARIABLE", "CACHE_FOLDER", "GLOVE_NAME", "MAX_DIM", "MAX_LINE_BYTES",

@@ -1,4 +1,4 @@
-"""The on-disk cache: plain .npy and text files that later loads map into memory, never unpickled."""
+"""The on-disk cache: plain .npy and text files that later loads map into memory; no pickles."""
 
 from __future__ import annotations
 
@@ -70,9 +70,10 @@ class Cache:
     renames each part into place, then writes the meta file last; it names the source (see
     `source_stamp`) and every part (see `_part_stamp`). The reader opens each part, checks it
     against the meta file through the open file, and maps that same file, so a crash at any
-    step, or a writer replacing parts meanwhile, means a rebuild, never wrong rows. One writer at a time
-    per folder (an advisory lock on the folder; a busy folder is simply not written), and it
-    removes the temporary files a killed writer left. Failing to write (a read-only folder) is
+    step, or a writer replacing parts meanwhile, means a rebuild, never wrong rows. One writer
+    at a time per folder (an advisory lock on the folder; a busy folder is simply not written),
+    and it removes the temporary files a killed writer left. Failing to write (a read-only
+    folder) is
     not an error: the caller just goes on without a cache.
     """
 

@@ -1,4 +1,4 @@
-"""Loading vectors: the shipped GloVe 6B 50d, and users' GloVe or word2vec text files, through the cache."""
+"""Loading vectors: the shipped GloVe 6B 50d, and users' GloVe or word2vec files, via the cache."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Vectors type (words and their float32 rows, looked up as gensim would), its errors and reports.
+"""The Vectors type (words and their float32 rows, looked up as gensim would), errors, reports.
 
 Lookup is case-insensitive: a word is looked up as typed first, then by its lower-case form
 ("King" finds "king"). In a file holding several spellings ("Paris", "paris"), the exact spelling
