@@ -1,7 +1,7 @@
 """The settings' one table of rules, and what derives from it."""
 
 import doctest
-from dataclasses import fields
+from dataclasses import asdict, fields
 
 import pytest
 
@@ -47,3 +47,14 @@ def test_a_half_open_interval_keeps_its_closed_end():
 
 def test_docstring_examples_run():
     assert doctest.testmod(constraints).failed == 0
+
+
+def test_the_command_lines_defaults_are_the_settings_defaults():
+    from explorer.__main__ import build_parser
+
+    args = vars(build_parser().parse_args(["train", "--csv", "reviews.csv"]))
+    args["method"] = args.pop("encoding")
+    encode, model = asdict(EncodeSettings()), asdict(ModelSettings())
+    model.pop("trainable")  # the command line always trains the Embedding
+    assert {name: args[name] for name in encode} == encode
+    assert {name: args[name] for name in model} == model
