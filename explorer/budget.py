@@ -75,3 +75,19 @@ def check_model_size(**settings) -> ModelSize:
             "Max length (Encode page)."
         )
     return size
+
+
+# Ids in one session's padded matrix (reviews × max length): 10 million int32 ids are 40 MB.
+MAX_PADDED_IDS = 10_000_000
+
+
+def check_padded_size(*, n_reviews: int, max_length: int) -> None:
+    """Refuse an encoding whose padded matrix would take more than one visitor's share."""
+    ids = n_reviews * max_length
+    if ids > MAX_PADDED_IDS:
+        raise InputError(
+            f"{n_reviews:,} reviews × max length {max_length:,} would make {ids:,} ids; at most "
+            f"{MAX_PADDED_IDS:,} fit in this server's share for one visitor. Lower the Max length "
+            f"(Encode page) to at most {max(1, MAX_PADDED_IDS // max(1, n_reviews)):,}, or use "
+            "fewer reviews."
+        )

@@ -79,3 +79,26 @@ def test_random_start_rows_are_the_same_in_any_slice_and_in_range():
     whole = random_start_rows(range(10), output_dim=4)
     assert np.array_equal(random_start_rows([7, 8], output_dim=4), whole[7:9])
     assert np.abs(whole).max() <= 0.05 and whole.std() > 0.01
+
+
+def test_more_ids_than_one_visitor_may_hold_are_refused_naming_max_length():
+    from explorer.budget import MAX_PADDED_IDS
+    reviews = pd.DataFrame({"text": [f"good food {i}" for i in range(20_000)],
+                            "label": [i % 2 for i in range(20_000)]})
+    at = encode_page(reviews=reviews, max_length=MAX_LENGTH)
+    message = texts(at.warning)
+    assert f"at most {MAX_PADDED_IDS:,}" in message and "Max length" in message
+    assert f"to at most {MAX_PADDED_IDS // 20_000:,}" in message
+
+
+def test_the_reviews_are_encoded_once_while_they_and_the_settings_stay(monkeypatch):
+    import ui.common
+    calls = []
+    real = ui.common.encode
+    monkeypatch.setattr(ui.common, "encode", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = encode_page()
+    visit(at, "views/train.py")
+    visit(at, "views/encode.py")
+    assert len(calls) == 1
+    at.number_input(key="encode_max_length").set_value(5).run()
+    assert len(calls) == 2

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from dataclasses import fields
 
+import pandas as pd
 import streamlit as st
 
+from explorer.budget import check_padded_size
 from explorer.errors import InputError
 from explorer.model import DEFAULT_START, ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
@@ -59,11 +62,29 @@ def trained_run(message: str):
     return run
 
 
+def reviews_fingerprint() -> bytes:
+    """A short digest of the session's reviews, in order: equal digests mean equal tables."""
+    reviews = st.session_state.reviews
+    hashes = pd.util.hash_pandas_object(reviews.astype(str), index=False).to_numpy()
+    return hashlib.blake2b(hashes.tobytes(), digest_size=16).digest()
+
+
+def _remembered(name: str, key, compute):
+    # One answer per session, kept while its inputs are equal: every page encodes the reviews,
+    # and 100,000 of them take seconds to check and encode.
+    cached = st.session_state.get(name)
+    if cached is None or cached[0] != key:
+        cached = st.session_state[name] = (key, compute())
+    return cached[1]
+
+
 def checked_reviews():
     """(texts, labels) of the session's reviews, or None after showing what to fix."""
     ensure_reviews()
+    names = class_names()
     try:
-        return validate_reviews(st.session_state.reviews, class_names=class_names())
+        return _remembered("checked_reviews_cache", (reviews_fingerprint(), names),
+                           lambda: validate_reviews(st.session_state.reviews, class_names=names))
     except InputError as error:
         st.warning(md_message(error))
         st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon=":material/edit_note:")
@@ -83,8 +104,12 @@ def encoded_reviews():
     if checked is None:
         return None
     texts, labels = checked
+    settings = encode_settings()
     try:
-        return encode(texts, encode_settings()), labels
+        check_padded_size(n_reviews=len(texts), max_length=settings.max_length)
+        encoded = _remembered("encoded_reviews_cache", (reviews_fingerprint(), settings),
+                              lambda: encode(texts, settings))
+        return encoded, labels
     except InputError as error:
         st.warning(md_message(error))
         return None

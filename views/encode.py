@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.model import embedding_lookup
 from explorer.constraints import options, widget_bounds
-from explorer.text import EncodeSettings, one_hot
+from explorer.text import EncodeSettings, encode, one_hot
 from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
 from ui import state
@@ -53,8 +53,10 @@ if n_reviews > ROWS_SHOWN:
                             min_value=1, max_value=n_reviews, step=ROWS_SHOWN,
                             key="encode_first_review") - 1
 shown = slice(first, first + ROWS_SHOWN)
-table = encoded.table().iloc[shown].reset_index(drop=True)
-table.insert(0, "review", st.session_state.reviews["text"].iloc[shown].astype(str).str.slice(0, 200).tolist())
+# The window's rows only: the encoder the whole set fitted, on the window's reviews.
+texts = st.session_state.reviews["text"].iloc[shown].astype(str).tolist()
+table = encode(texts, encoded.settings, encoder=encoder).table()
+table.insert(0, "review", [text[:200] for text in texts])
 table.insert(1, "class", [names[int(v)] for v in labels[shown]])
 lost = (table["cut by max length"] != "") | (table["outside vocabulary"] != "")
 st.dataframe(
@@ -62,9 +64,8 @@ st.dataframe(
                       axis=1),
     width="stretch", hide_index=True,
 )
-all_rows = encoded.table()
-n_cut = int((all_rows["cut by max length"] != "").sum())
-n_unknown = int((all_rows["outside vocabulary"] != "").sum())
+n_cut = sum(1 for words in encoded.truncated if words)
+n_unknown = sum(1 for words in encoded.unknown if words)
 if n_cut or n_unknown:
     st.info(
         f"Highlighted rows lost words: {n_cut} review(s) longer than max length "
@@ -136,14 +137,19 @@ st.dataframe(one_hot_row.style.map(lambda v: "background-color: #f5b7b1" if v el
 st.markdown(f"The embedding matrix ({encoder.vocab_size:,} × {dim}; {source}), rows "
             f"{window.start}–{window.stop - 1}; row {index} is the one the 1 picks:")
 columns = [f"d{j}" for j in range(dim)]
-matrix_rows = pd.DataFrame(rows, index=[str(i) for i in window], columns=columns)
+# Streamlit styles a table column by column: with hundreds of dimensions that takes seconds, so
+# wide tables are sent rounded and plain, the picked row named in its label instead of shaded.
+MAX_STYLED_DIMS = 64
+styled = dim <= MAX_STYLED_DIMS
+labels = [str(i) if i != index or styled else f"{i} ← the 1 picks this row" for i in window]
+matrix_rows = pd.DataFrame(np.round(rows, 4), index=labels, columns=columns)
 st.dataframe(matrix_rows.style.format("{:.4f}").apply(
-    lambda r: ["background-color: #f5b7b1" if r.name == str(index) else ""] * len(r), axis=1),
-    width="stretch", height=250)
+    lambda r: ["background-color: #f5b7b1" if r.name == str(index) else ""] * len(r), axis=1)
+    if styled else matrix_rows, width="stretch", height=250)
 same = np.allclose(product, layer_row, rtol=0, atol=1e-7)
 st.markdown(f"one-hot × matrix, and {layer_name.lower()} for id {index}: "
             f"**{'identical' if same else 'different'}**.")
-st.dataframe(pd.DataFrame(np.vstack([product, layer_row]), index=["one-hot × matrix", layer_name],
-                          columns=columns).style.format("{:.4f}"),
-             width="stretch")
+both = pd.DataFrame(np.round(np.vstack([product, layer_row]), 4),
+                    index=["one-hot × matrix", layer_name], columns=columns)
+st.dataframe(both.style.format("{:.4f}") if styled else both, width="stretch")
 st.page_link("views/train.py", label="Next: train a model on these rows", icon=":material/model_training:")
