@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     p.add_argument("--dims", type=int, choices=[2, 3], default=2, help="2 or 3 (default 2)")
     p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     p.add_argument("--perplexity", type=float, default=None,
-                   help="t-SNE perplexity (default 30, lowered for fewer than 91 points)")
+                   help="t-SNE perplexity (default 30, lowered for fewer than 61 points)")
     p.add_argument("--out", metavar="FILE.csv", default=None,
                    help="write id, word, x, y[, z] as CSV")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -201,3 +201,22 @@ def test_a_random_start_is_named_so(trained):
     visit(at, "views/weights.py")
     assert "before (random start)" in chart_titles(at)
     assert "The table starts from small random numbers (left)" in texts(at.caption)
+
+
+def test_the_perplexity_slider_stops_where_t_sne_still_spreads_the_words(trained):
+    import numpy as np
+
+    at = visit(trained, "views/projection.py")
+    at.radio(key="projection_method").set_value("tsne").run()
+    slider = at.slider(key="projection_perplexity")
+    assert slider.max == 7.0  # half the 14 other words of the tutorial
+    slider.set_value(slider.max).run()
+    assert not at.exception
+    spec = json.loads(next(c for c in at.get("plotly_chart")
+                           if c.proto.id.endswith("-projection_scatter")).proto.spec)
+    xs = spec["data"][0]["x"]
+    if isinstance(xs, dict):  # plotly's typed array
+        import base64
+        xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
+    assert np.ptp(np.asarray(xs, dtype=float)) > 1.0, xs
+    at.radio(key="projection_method").set_value("pca").run()

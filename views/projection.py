@@ -57,8 +57,9 @@ if len(wanted) > limit:
                + (", then padding and unused ids." if s.projection_show_unused else "."))
 words = [labels[i] for i in ids]
 if s.projection_method == "tsne":
-    # Keep the slider's value valid for this many points (it is refused at n - 1 or more).
-    largest = max(1.0, float(len(ids) - 1))
+    # Up to half the other points: near n - 1 every neighbour weighs the same and t-SNE's best
+    # layout is a single point (see explorer.projection.default_perplexity).
+    largest = max(2.0, min(100.0, (len(ids) - 1) / 2))
     s.projection_perplexity = min(s.projection_perplexity or default_perplexity(len(ids)), largest)
     st.slider("Perplexity (about how many neighbours each point keeps close)",
               min_value=1.0, max_value=largest, step=0.5,
