@@ -684,11 +684,21 @@ def _check_optional_text(where: str, value) -> str | None:
     return value
 
 
+# No training here takes a week (2,000 epochs of 100,000 reviews take hours); a larger time
+# was typed by hand and would print as hundreds of digits.
+MAX_TRAINING_SECONDS = 7 * 24 * 3600
+
+
 def _check_seconds(value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-            math.isfinite(value) and value >= 0):
+            value >= 0 and (isinstance(value, int) or math.isfinite(value))):
         raise InputError(f"`model.seconds` must be a number of seconds, 0 or more. "
                          f"Received: seconds={value!r}"[:300])
+    if value > MAX_TRAINING_SECONDS:
+        digits = len(str(value)) if isinstance(value, int) else 0
+        shown = f"an integer of {digits:,} digits" if digits > 15 else f"{value:.3g}"
+        raise InputError(f"`model.seconds` must be at most {MAX_TRAINING_SECONDS:,} (a week). "
+                         f"Received: seconds={shown}")
     return float(value)
 
 

@@ -108,3 +108,23 @@ def test_class_names_with_markup_are_shown_escaped_on_the_reviews_page():
     at.text_input(key="reviews_class_1").set_value("![a](http://127.0.0.1:8699/u.png)").run()
     source = raw_texts(at.success)
     assert "\\!\\[a\\](`http://127.0.0.1:8699/u.png)`" in source  # the address as code
+
+
+@pytest.mark.parametrize("seconds", [1e308, 10**400, 8 * 24 * 3600])
+def test_an_absurd_training_time_in_a_file_is_refused_in_a_few_characters(seconds):
+    from explorer.model import ModelSettings, prepare
+    from explorer.reviews import validate_reviews
+    from explorer.text import EncodeSettings, encode
+    from explorer.workspace import saved_model, workspace_to_json
+    from dataclasses import asdict
+
+    texts_, labels = validate_reviews(SAMPLE)
+    run = prepare(encode(texts_, EncodeSettings()), labels, settings=ModelSettings())
+    document = json.loads(workspace_to_json(
+        reviews=SAMPLE, class_names=["negative", "positive"], encode_settings=asdict(EncodeSettings()),
+        model_settings=asdict(ModelSettings()),
+        model=saved_model(run, reviews=SAMPLE, class_names=["negative", "positive"])))
+    document["model"]["seconds"] = seconds
+    with pytest.raises(InputError, match="model.seconds") as error:
+        workspace_from_json(json.dumps(document))
+    assert len(str(error.value)) < 200

@@ -410,3 +410,128 @@ def test_the_glove_vectors_exist_once_however_many_sessions_use_them(browser, tm
     assert sampler.peak < GLOVE_SERVER_LIMIT_BYTES, (
         f"The server used up to {mb(sampler.peak)} with GloVe loaded and {GLOVE_SESSIONS} "
         f"sessions open (limit {mb(GLOVE_SERVER_LIMIT_BYTES)}).")
+
+
+# --- a noisy neighbour ------------------------------------------------------------------------
+
+NOISY_MEMORY_LIMIT_BYTES = 2 * 1024**3
+NOISY_PAGE_SECONDS = 5.0
+
+
+def worst_link() -> str:
+    """The largest settings the widgets and links allow, with as many reviews as a link holds."""
+    from dataclasses import asdict
+
+    import pandas as pd
+
+    from explorer.model import MAX_BATCH_SIZE, MAX_EPOCHS, MAX_OUTPUT_DIM, ModelSettings
+    from explorer.text import MAX_LENGTH, MAX_VOCAB_SIZE, EncodeSettings
+    from explorer.workspace import QUERY_PARAM, settings_to_query
+
+    encode = asdict(EncodeSettings(vocab_size=MAX_VOCAB_SIZE, max_length=MAX_LENGTH))
+    model = asdict(ModelSettings(output_dim=MAX_OUTPUT_DIM, head="lstm", epochs=MAX_EPOCHS,
+                                 batch_size=MAX_BATCH_SIZE))
+    best = None
+    for n in (400, 300, 200, 100, 50):
+        reviews = pd.DataFrame({"text": [f"word{i} other{i * 7} thing{i * 13}" for i in range(n)],
+                                "label": [i % 2 for i in range(n)]})
+        query = settings_to_query(reviews=reviews, class_names=["negative", "positive"],
+                                  encode_settings=encode, model_settings=model,
+                                  embedding_start="random")
+        if query is not None:
+            best = query[QUERY_PARAM]
+            break
+    assert best is not None
+    return best
+
+
+def biggest_vectors_upload(path) -> int:
+    """A vectors file just under the upload box's limit, of well-formed 300-d lines."""
+    from explorer.vectors import UPLOAD_LIMIT_MB
+
+    line_values = " ".join(["0.1"] * 300)
+    with open(path, "w") as out:
+        size, i = 0, 0
+        while size < (UPLOAD_LIMIT_MB - 1) * 10**6:
+            line = f"w{i} {line_values}\n"
+            out.write(line)
+            size += len(line)
+            i += 1
+    return size
+
+
+@pytest.mark.load
+def test_a_noisy_neighbour_cannot_stop_eight_trainings(browser, room_browser, tmp_path):
+    vectors_file = tmp_path / "huge_vectors.txt"
+    vectors_bytes = biggest_vectors_upload(vectors_file)
+    link = worst_link()
+    with start_server(name="server-noisy", **app_location()) as server:
+        sampler = MemorySampler(server.pid)
+        contexts = []
+
+        def session(chromium) -> AppPage:
+            context = chromium.new_context(viewport=VIEWPORT)
+            contexts.append(context)
+            return AppPage(context.new_page(), server.base_url, timeout=TRAINING_TIMEOUT)
+
+        try:
+            with sampler.running():
+                room = []
+                for _ in SESSION_WORDS:
+                    app = session(room_browser.browser)
+                    app.open("train")
+                    room.append(app)
+                room_browser.step_back()
+                for app in room:
+                    app._run_count()
+                    app.widget("train_start").locator("button").click()
+                clicked = time.perf_counter()
+
+                noisy = session(browser)
+                timings = {}
+                started = time.perf_counter()
+                noisy.open("?w=" + link)
+                timings["worst link, Reviews"] = time.perf_counter() - started
+                for page in ("encode", "train", "weights", "projection"):
+                    started = time.perf_counter()
+                    noisy.navigate(page)
+                    timings[f"worst link, {page}"] = time.perf_counter() - started
+                    noisy.assert_no_exception()
+                    if page == "train":  # the model is refused, naming what to lower
+                        assert "parameters" in noisy.text(), noisy.text()[-800:]
+                noisy.navigate("vectors")
+                label = noisy.widget("vectors_source").locator("label").filter(
+                    has_text="Upload a file")
+                with noisy.rerun_after():
+                    label.click()
+                started = time.perf_counter()
+                field = noisy.widget("vectors_upload").locator('input[type="file"]')
+                with noisy.rerun_after(timeout=300):
+                    field.set_input_files(str(vectors_file))
+                noisy.wait_for_text(f"now use {vectors_file.name}", timeout=300)
+                timings["largest vectors upload"] = time.perf_counter() - started
+                noisy.assert_no_exception()
+
+                results = []
+                for app in room:
+                    app.wait_for_text("Final accuracy", timeout=TRAINING_TIMEOUT)
+                    results.append(app.metrics())
+                finished = time.perf_counter()
+                page_times = []
+                for app in room:
+                    started = time.perf_counter()
+                    app.navigate("weights")
+                    page_times.append(time.perf_counter() - started)
+                    app.assert_no_exception()
+        finally:
+            for context in contexts:
+                context.close()
+
+    print(f"\nnoisy neighbour: {vectors_bytes / 1e6:.0f} MB vectors upload and the worst link; "
+          f"noisy pages {', '.join(f'{k} {v:.1f} s' for k, v in timings.items())}; the eight "
+          f"trained {finished - clicked:.1f} s after the clicks; their Weights pages "
+          f"{max(page_times):.1f} s at most; server peak {mb(sampler.peak)}.")
+    for result in results:
+        assert result["Epochs run"] == "100 / 100", result
+    assert max(page_times) <= NOISY_PAGE_SECONDS, page_times
+    assert sampler.peak < NOISY_MEMORY_LIMIT_BYTES, mb(sampler.peak)
