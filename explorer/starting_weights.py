@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.errors import InputError, check_int
+from explorer.text import MAX_VOCAB_SIZE
 from explorer.vectors import Vectors
 
 
@@ -34,7 +35,7 @@ def embedding_matrix_for(vectors: Vectors, id_to_words: dict, *, vocab_size: int
         (matrix float32 (vocab_size, dim), words found, words not found); word lists sorted
         by id, then as given.
     """
-    vocab_size = check_int("vocab_size", vocab_size, low=1, high=10_000_000)
+    vocab_size = check_int("vocab_size", vocab_size, low=1, high=MAX_VOCAB_SIZE)
     rng = np.random.default_rng(seed)
     matrix = rng.uniform(-0.05, 0.05, size=(vocab_size, vectors.dim)).astype(np.float32)
     matrix[0] = 0.0
