@@ -11,6 +11,7 @@ import streamlit as st
 from ui import persistence, server_tuning
 
 server_tuning.skip_keras_clear_session()
+server_tuning.sweep_ended_sessions()
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=":material/explore:", layout="wide")
 

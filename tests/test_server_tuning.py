@@ -24,3 +24,12 @@ def test_the_app_replaces_the_keras_clean_up():
 def test_no_full_collection_after_each_run():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_the_sweeper_starts_once_and_releasing_memory_is_safe_anywhere():
+    from ui import server_tuning
+
+    server_tuning.release_memory()  # glibc or not, it must not raise
+    first = server_tuning.sweep_ended_sessions() or bool(server_tuning._sweeper)
+    assert first and server_tuning.sweep_ended_sessions() is False
+    assert server_tuning._sweeper[0].daemon and server_tuning._sweeper[0].is_alive()
