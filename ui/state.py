@@ -46,3 +46,6 @@ def keep_run(result, *, only: bool = False) -> None:
                  "epochs": result.epochs_run, "stopped": result.stopped})
     st.session_state.run = result
     st.session_state.runs = runs[-MAX_RUNS_KEPT:]
+    # What pages worked out from the previous model would keep that model (and its weights)
+    # alive beside the new one.
+    st.session_state.pop("projection_leans", None)
