@@ -214,9 +214,7 @@ def test_the_perplexity_slider_stops_where_t_sne_still_spreads_the_words(trained
     assert not at.exception
     spec = json.loads(next(c for c in at.get("plotly_chart")
                            if c.proto.id.endswith("-projection_scatter")).proto.spec)
-    xs = spec["data"][0]["x"]
-    if isinstance(xs, dict):  # plotly's typed array
-        import base64
-        xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
+    from tests.test_pages_glove_text import values  # plotly's lists or typed arrays
+    xs = values(spec["data"][0]["x"])
     assert np.ptp(np.asarray(xs, dtype=float)) > 1.0, xs
     at.radio(key="projection_method").set_value("pca").run()

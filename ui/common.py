@@ -80,11 +80,20 @@ def _remembered(name: str, key, compute):
 
 def checked_reviews():
     """(texts, labels) of the session's reviews, or None after showing what to fix."""
+    checked = _checked_with_fingerprint()
+    return None if checked is None else checked[1]
+
+
+def _checked_with_fingerprint():
+    # The fingerprint is taken once a run and keys both caches below (hashing 100,000 reviews
+    # costs a tenth of a second).
     ensure_reviews()
     names = class_names()
+    fingerprint = reviews_fingerprint()
     try:
-        return _remembered("checked_reviews_cache", (reviews_fingerprint(), names),
-                           lambda: validate_reviews(st.session_state.reviews, class_names=names))
+        return fingerprint, _remembered(
+            "checked_reviews_cache", (fingerprint, names),
+            lambda: validate_reviews(st.session_state.reviews, class_names=names))
     except InputError as error:
         st.warning(md_message(error))
         st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon=":material/edit_note:")
@@ -100,14 +109,14 @@ def encode_settings() -> EncodeSettings:
 
 def encoded_reviews():
     """The session's reviews encoded with the Encode page's settings: (Encoded, labels) or None."""
-    checked = checked_reviews()
+    checked = _checked_with_fingerprint()
     if checked is None:
         return None
-    texts, labels = checked
+    fingerprint, (texts, labels) = checked
     settings = encode_settings()
     try:
         check_padded_size(n_reviews=len(texts), max_length=settings.max_length)
-        encoded = _remembered("encoded_reviews_cache", (reviews_fingerprint(), settings),
+        encoded = _remembered("encoded_reviews_cache", (fingerprint, settings),
                               lambda: encode(texts, settings))
         return encoded, labels
     except InputError as error:

@@ -50,6 +50,12 @@ elif typed != names:
     st.session_state.class_names = names = typed
     state.bump("reviews_version")
 
+
+def class_column(labels, names) -> list:
+    """Each label as its class name for the table (None for a row without a class yet)."""
+    return [names[int(v)] if str(v) in ("0", "1") else None for v in labels]
+
+
 # --- the table --------------------------------------------------------------------------------
 st.subheader("Your reviews", divider="gray")
 # The editor sends every cell to the browser; a set with more text than this is shown a window
@@ -69,7 +75,7 @@ if text_chars > MAX_EDITABLE_TEXT_CHARS:
     window = saved.iloc[first:first + WINDOW_ROWS]
     st.dataframe(pd.DataFrame({
         "review": window["text"].astype(str).str.slice(0, 500).tolist(),
-        "class": [names[int(v)] if str(v) in ("0", "1") else None for v in window["label"]],
+        "class": class_column(window["label"], names),
     }, index=pd.RangeIndex(first + 1, first + 1 + len(window))), width="stretch")
 else:
     version = st.session_state.get("reviews_version", 0)
@@ -79,8 +85,7 @@ else:
         # Explicit dtypes: an empty column would otherwise be float, which the text editor refuses.
         st.session_state.reviews_shown = pd.DataFrame({
             "text": pd.Series(saved["text"].astype(str).tolist(), dtype=object),
-            "class": pd.Series([names[int(v)] if str(v) in ("0", "1") else None
-                                for v in saved["label"]], dtype=object),
+            "class": pd.Series(class_column(saved["label"], names), dtype=object),
         }).set_axis(pd.RangeIndex(1, len(saved) + 1))  # row numbers as messages count them, from 1
     edited = st.data_editor(
         st.session_state.reviews_shown, key=editor_key, num_rows="dynamic", hide_index=False,
