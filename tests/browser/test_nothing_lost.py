@@ -38,7 +38,7 @@ def first_review_cell(app: AppPage):
     app.page.mouse.click(box["x"] + 200, box["y"] + 45)  # below the header, in the review column
     app.page.keyboard.press("Enter")
     editor = grid.page.locator("textarea").first
-    editor.wait_for(state="visible", timeout=10_000)
+    editor.wait_for(state="visible", timeout=30_000)  # a busy CI machine opens the editor slowly
     return editor
 
 
