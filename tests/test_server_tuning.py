@@ -1,6 +1,12 @@
 """The app turns off Streamlit's per-run Keras clean-up and garbage collection (ui/server_tuning.py)."""
 
+import gc
+import json
+import subprocess
+import sys
+import time
 import tomllib
+import weakref
 from pathlib import Path
 
 from streamlit.runtime.scriptrunner import script_runner
@@ -33,3 +39,51 @@ def test_the_sweeper_starts_once_and_releasing_memory_is_safe_anywhere():
     first = server_tuning.sweep_ended_sessions() or bool(server_tuning._sweeper)
     assert first and server_tuning.sweep_ended_sessions() is False
     assert server_tuning._sweeper[0].daemon and server_tuning._sweeper[0].is_alive()
+
+
+def test_a_dropped_model_is_collected_by_the_sweeper_soon_and_not_before():
+    from ui import server_tuning
+
+    class Model:  # a reference cycle, as a Keras model is: only the cyclic collector frees it
+        def __init__(self):
+            self.me = self
+
+    server_tuning.sweep_ended_sessions()
+    gc.disable()  # so that only the sweeper can collect it here
+    try:
+        model = Model()
+        alive = weakref.ref(model)
+        del model
+        time.sleep(0.3)
+        assert alive() is not None  # nobody said it was dropped: nothing collects it
+        server_tuning.model_dropped()
+        deadline = time.monotonic() + 10
+        while alive() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert alive() is None
+    finally:
+        gc.enable()
+
+
+FREEZE_THEN_TRAIN = """
+import gc, json, weakref
+from ui import server_tuning
+first, again = server_tuning.freeze_imports(), server_tuning.freeze_imports()
+frozen = gc.get_freeze_count()
+import keras
+model = keras.Sequential([keras.Input((3,)), keras.layers.Embedding(10, 2)])
+model(keras.ops.zeros((1, 3), dtype="int32"))
+alive = weakref.ref(model)
+del model
+server_tuning.release_memory()
+print(json.dumps({"first": first, "again": again, "frozen": frozen, "freed": alive() is None}))
+"""
+
+
+def test_imports_are_frozen_once_and_a_model_built_after_is_still_freed():
+    out = subprocess.run([sys.executable, "-c", FREEZE_THEN_TRAIN], cwd=REPO, check=True,
+                         capture_output=True, text=True, timeout=120).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["first"] is True and result["again"] is False
+    assert result["frozen"] > 100_000  # Keras and TensorFlow's objects, skipped by collections
+    assert result["freed"] is True

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import server_tuning
+
 
 def remember(defaults: dict) -> None:
     """Give these widget keys their first values, once per session."""
@@ -41,6 +43,8 @@ def keep_run(result, *, only: bool = False) -> None:
 
     `only=True` starts the comparison afresh, as when a workspace file replaces the session.
     """
+    if st.session_state.get("run") is not None:
+        server_tuning.model_dropped()  # the old model is garbage once this run replaces it
     runs = [] if only else st.session_state.get("runs", [])
     runs.append({"label": result.label, "history": result.history, "final": result.final,
                  "epochs": result.epochs_run, "stopped": result.stopped})
