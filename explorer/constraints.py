@@ -70,7 +70,7 @@ class Real:
             note = f" {self.note}" if self.note else ""
             raise InputError(f"`{name}` must be {lower} and {upper}{note}. "
                              f"Received: {name}={value!r}"[:300])
-        return value
+        return float(value)  # 10 from a file is the 10.0 Keras needs
 
     @property
     def widget(self) -> tuple[float, float]:

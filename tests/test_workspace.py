@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 import explorer.workspace as workspace_module
+from explorer.workspace import file_format, schema, url_format
+from explorer.workspace import saved as saved_module
 from explorer.errors import InputError
 from explorer.model import ModelSettings
 from explorer.text import EncodeSettings
@@ -89,8 +91,12 @@ def refused(content) -> str:
 
 
 def test_docstring_examples_run():
-    results = doctest.testmod(workspace_module, optionflags=doctest.ELLIPSIS)
-    assert results.attempted >= 5 and results.failed == 0
+    attempted = 0
+    for module in (workspace_module, file_format, url_format, saved_module, schema):
+        results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert results.failed == 0, module.__name__
+        attempted += results.attempted
+    assert attempted >= 5
 
 
 # --- round trips ----------------------------------------------------------------------------
@@ -542,7 +548,7 @@ def test_refuses_an_infinite_history_value():
 
 
 def test_saving_refuses_a_model_too_big_for_a_workspace_file(monkeypatch):
-    monkeypatch.setattr(workspace_module, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(file_format, "MAX_FILE_BYTES", 2_000)
     with pytest.raises(InputError) as info:
         save(model=tiny_model())
     assert str(info.value).startswith("The workspace file would be 0.0 MB; a workspace file may be "
@@ -665,7 +671,7 @@ def test_query_declares_long_text_too_big_without_compressing_it(monkeypatch):
     def no_compressing(*args, **kwargs):
         raise AssertionError("compressed text that can never fit")
 
-    monkeypatch.setattr(workspace_module.zlib, "compress", no_compressing)
+    monkeypatch.setattr(url_format.zlib, "compress", no_compressing)
     long_text = reviews(("a" * (16 * MAX_QUERY_CHARS + 1), 1))
     assert query(reviews=long_text) is None
 
