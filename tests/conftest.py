@@ -35,3 +35,27 @@ def glove():
     from explorer.vectors import load_glove_6b_50d
 
     return load_glove_6b_50d()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole run (tests/pg.py); skips without the
+    binaries locally, fails without them under CI=true."""
+    import os
+
+    from tests import pg
+
+    reason = pg.missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    cluster = pg.start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A new, empty PostgreSQL database on `pg_cluster`, as an SQLAlchemy URL."""
+    return pg_cluster.new_database()
