@@ -1,4 +1,4 @@
-"""Command line: `python -m explorer {train,project,analogy,neighbours,evaluate-analogies,...} ...`.
+"""Command line: `python -m explorer {train,export,project,analogy,...} ...`.
 
 Each group of subcommands lives in its own `explorer/cli_*.py` module with a `register(subparsers)`
 function. Bad input prints one line on stderr and exits with status 1.
@@ -11,11 +11,11 @@ from explorer.errors import InputError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from explorer import cli_glove, cli_project, cli_similarity, cli_train
+    from explorer import cli_export, cli_glove, cli_project, cli_similarity, cli_train
 
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__.splitlines()[0])
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in (cli_train, cli_project, cli_glove, cli_similarity):
+    for module in (cli_train, cli_export, cli_project, cli_glove, cli_similarity):
         module.register(subparsers)
     return parser
 

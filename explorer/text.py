@@ -1,13 +1,17 @@
 """Turning reviews into the integer rows an Embedding layer reads.
 
-Two encoders, as in the Keras tutorials:
+Three encoders, as in the Keras tutorials and in today's Keras:
 
 - "hashing": each word goes to `md5(word) mod (vocab_size - 1) + 1`. It is what Keras' old
   `one_hot`/`hashing_trick` did, but with a stable hash, so the same word gets the same id in every
   process (Python's `hash` is salted per process, so the tutorial's numbers never repeated).
   Different words can share an id: a collision.
 - "vocabulary": the most frequent words get the low ids (ties keep first appearance); id 1 stands
-  for every word outside the vocabulary.
+  for every word outside the vocabulary. `keras.layers.TextVectorization` gives the same ids
+  (tests/test_keras_encoders.py), except that it breaks equal counts by the words' reverse order.
+- "keras_hashing": today's Keras layer, `keras.layers.Hashing(num_bins=vocab_size, mask_value="")`:
+  FarmHash64 mod (vocab_size - 1) + 1, a fixed function, so stable across processes too. Keras
+  (and TensorFlow) is imported only when this encoding is chosen.
 
 Id 0 is always padding. Rows are padded or truncated to `max_length`, at the start ("pre") or
 the end ("post") of the review.
@@ -15,6 +19,7 @@ the end ("post") of the review.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +35,8 @@ from explorer.errors import InputError
 FILTERS = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n"
 _FILTER_TABLE = str.maketrans({c: " " for c in FILTERS})
 
-METHODS = ("hashing", "vocabulary")
+METHODS = ("hashing", "vocabulary", "keras_hashing")
+HASHING_METHODS = ("hashing", "keras_hashing")  # encoders whose words can collide
 SIDES = ("pre", "post")
 MAX_VOCAB_SIZE = 100_000
 MAX_LENGTH = 1_000
@@ -88,6 +94,24 @@ def stable_hash_id(word: str, *, vocab_size: int) -> int:
     return int(digest, 16) % (vocab_size - 1) + 1
 
 
+def keras_hash_ids(words: list[str], *, vocab_size: int) -> list[int]:
+    """Ids of `words` under `keras.layers.Hashing(num_bins=vocab_size, mask_value="")`.
+
+    FarmHash64 of each word, mod (vocab_size - 1), plus 1 (0 is the mask value's, padding).
+    Imports Keras, and with it TensorFlow: call it only for the keras_hashing encoding.
+    """
+    if not words:
+        return []
+    return np.asarray(_hashing_layer(vocab_size)(list(words))).astype(int).tolist()
+
+
+@functools.lru_cache(maxsize=8)
+def _hashing_layer(vocab_size: int):
+    import keras
+
+    return keras.layers.Hashing(num_bins=vocab_size, mask_value="")
+
+
 @dataclass(frozen=True)
 class Encoder:
     """A fitted word → id mapping. Build one with `fit_encoder`.
@@ -114,7 +138,7 @@ class Encoder:
     @property
     def collisions(self) -> dict[int, list[str]]:
         """Ids shared by two or more different words (hashing only)."""
-        if self.method != "hashing":
+        if self.method not in HASHING_METHODS:
             return {}
         return {i: words for i, words in self.id_to_words.items() if len(words) > 1}
 
@@ -122,9 +146,15 @@ class Encoder:
         """Id of one word; unseen words hash (hashing) or become UNKNOWN_ID (vocabulary)."""
         if self.method == "hashing":
             return self.word_ids.get(word) or stable_hash_id(word, vocab_size=self.vocab_size)
+        if self.method == "keras_hashing":
+            return self.word_ids.get(word) or keras_hash_ids([word], vocab_size=self.vocab_size)[0]
         return self.word_ids.get(word, UNKNOWN_ID)
 
     def ids(self, tokens: list[str]) -> list[int]:
+        if self.method == "keras_hashing":  # one call of the Keras layer for the unseen words
+            unseen = [t for t in dict.fromkeys(tokens) if t not in self.word_ids]
+            extra = dict(zip(unseen, keras_hash_ids(unseen, vocab_size=self.vocab_size)))
+            return [self.word_ids.get(t) or extra[t] for t in tokens]
         return [self.id_of(t) for t in tokens]
 
     def row_labels(self) -> list[str]:
@@ -150,7 +180,7 @@ def fit_encoder(texts: list[str], *, method: str = EncodeSettings.method,
 
     Args:
         texts: the reviews.
-        method: "hashing" or "vocabulary".
+        method: "hashing", "vocabulary" or "keras_hashing".
         vocab_size: number of ids including padding (and, for "vocabulary", the unknown id).
 
     Returns:
@@ -176,6 +206,9 @@ def _fit_tokens(tokens: list[list[str]], *, method: str, vocab_size: int) -> Enc
     if method == "hashing":
         word_ids = {w: stable_hash_id(w, vocab_size=vocab_size) for w in counts}
         return Encoder(method, vocab_size, word_ids)
+    if method == "keras_hashing":
+        return Encoder(method, vocab_size, dict(zip(counts, keras_hash_ids(list(counts),
+                                                                           vocab_size=vocab_size))))
     # Counter.most_common keeps first-appearance order among equal counts.
     ranked = [w for w, _ in counts.most_common()]
     kept = ranked[: vocab_size - 2]

@@ -78,7 +78,7 @@ def test_pad_empty_sequence_is_all_padding():
     (EncodeSettings(max_length=0), "`max_length` must be between 1 and 1,000"),
     (EncodeSettings(max_length=1001), "Received: max_length=1,001"),
     (EncodeSettings(vocab_size=True), "`vocab_size` must be an integer"),
-    (EncodeSettings(method="bpe"), "`method` must be one of 'hashing', 'vocabulary'"),
+    (EncodeSettings(method="bpe"), "`method` must be one of 'hashing', 'vocabulary', 'keras_hashing'"),
     (EncodeSettings(padding="middle"), "`padding` must be one of"),
     (EncodeSettings(method="vocabulary", vocab_size=2), "at least 3 with the vocabulary"),
 ])

@@ -381,7 +381,7 @@ def test_refuses_bad_class_names(names, fragment):
     ({"vocab_size": True}, "`vocab_size` must be an integer. Received: vocab_size=True"),
     ({"max_length": 0}, "`max_length` must be between 1 and 1,000"),
     ({"max_length": 1001}, "`max_length` must be between 1 and 1,000"),
-    ({"method": "bogus"}, "`method` must be one of 'hashing', 'vocabulary'. Received: method='bogus'"),
+    ({"method": "bogus"}, "`method` must be one of 'hashing', 'vocabulary', 'keras_hashing'. Received: method='bogus'"),
     ({"padding": "middle"}, "`padding` must be one of 'pre', 'post'"),
     ({"truncating": None}, "`truncating` must be one of 'pre', 'post'. Received: truncating=None"),
     ({"lowercase": True}, "`encode_settings` has unknown field(s) 'lowercase'"),
