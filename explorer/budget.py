@@ -10,9 +10,10 @@ holds for it, under about 300 MB, and say which control to lower in the page's w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from explorer.errors import InputError
+from explorer.errors import InputError, check_int
 
 # Parameters of one model: 100,000 words × 50 (GloVe's width) is 5 million, with room for a head.
 MAX_PARAMETERS = 6_000_000
@@ -91,3 +92,69 @@ def check_padded_size(*, n_reviews: int, max_length: int) -> None:
             f"(Encode page) to at most {max(1, MAX_PADDED_IDS // max(1, n_reviews)):,}, or use "
             "fewer reviews."
         )
+
+
+# --- the training movie's weight snapshots ------------------------------------------------
+# A run keeps the Embedding table at some epochs for the Projection page's movie; these rules
+# say which, so the snapshots of one session stay within their share of memory.
+
+
+def snapshot_epochs(epochs: int, *, every: int) -> list[int]:
+    """The epochs whose weights are kept: 0 (the random start), every `every`-th, and the last.
+
+    Example:
+        >>> snapshot_epochs(10, every=4)
+        [0, 4, 8, 10]
+
+    Args:
+        epochs: number of training epochs.
+        every: interval from `snapshot_budget`; 0 keeps no snapshots.
+
+    Returns:
+        Sorted list of epoch numbers (epoch e = weights after e epochs).
+    """
+    epochs = check_int("epochs", epochs, low=1, high=10**6)
+    every = check_int("every", every, low=0, high=10**6)
+    if every == 0:
+        return []
+    return sorted(set(range(0, epochs + 1, every)) | {epochs})
+
+
+def snapshot_budget(n_rows, n_dims, *, epochs, budget_bytes=50 * 2**20, dtype_bytes=4) -> int:
+    """The epoch interval k so that snapshots every k-th epoch fit in `budget_bytes`.
+
+    The kept epochs are those of `snapshot_epochs(epochs, every=k)`: epoch 0, every k-th and
+    the last, i.e. 1 + ceil(epochs / k) snapshots of n_rows x n_dims x dtype_bytes each. The
+    smallest such k is returned, so short runs keep every epoch (k = 1).
+
+    If even the two snapshots a movie needs (the random start and the last epoch) do not fit,
+    it returns 0, meaning "keep no per-epoch snapshots": the trained weights still live in the
+    model, so the page can show the trained embedding, but not the movie or the before/after
+    view, and it should say the embedding is too large for them.
+
+    Example:
+        >>> snapshot_budget(1000, 16, epochs=30)  # 64 KB a snapshot: keep every epoch
+        1
+        >>> snapshot_budget(100_000, 64, epochs=30)  # 25.6 MB a snapshot: only start and end
+        30
+
+    Args:
+        n_rows: rows of the embedding matrix (vocabulary size).
+        n_dims: columns (output dimension).
+        epochs: number of training epochs.
+        budget_bytes: memory allowed for all snapshots of one session (default 50 MiB).
+        dtype_bytes: bytes per number (4 for float32).
+
+    Returns:
+        The interval k (1 <= k <= epochs), or 0 when not even two snapshots fit.
+    """
+    limit = 10**12
+    n_rows = check_int("n_rows", n_rows, low=1, high=limit)
+    n_dims = check_int("n_dims", n_dims, low=1, high=limit)
+    epochs = check_int("epochs", epochs, low=1, high=10**6)
+    budget_bytes = check_int("budget_bytes", budget_bytes, low=1, high=limit)
+    dtype_bytes = check_int("dtype_bytes", dtype_bytes, low=1, high=16)
+    fits = budget_bytes // (n_rows * n_dims * dtype_bytes)
+    if fits < 2:
+        return 0
+    return max(1, math.ceil(epochs / (fits - 1)))

@@ -17,10 +17,9 @@ from typing import Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from explorer.budget import check_model_size
+from explorer.budget import check_model_size, snapshot_budget
 from explorer.constraints import Boolean, Integer, Options, Real, check_fields
 from explorer.errors import InputError, check_choice
-from explorer.projection import snapshot_budget
 from explorer.text import Encoded, encode
 
 HEADS = {

@@ -4,90 +4,37 @@ The same function serves a trained Embedding layer of a few dozen words and 10,0
 vectors. Every method takes `random_state`, and the same inputs give the same coordinates in
 every process. Bad input raises `InputError` with a message that says what to change.
 
-t-SNE runs on openTSNE, deterministic for a given seed: exact neighbours and a PCA start; no
-early exaggeration below a thousand points (it would pull a small set into a single point),
-a short one from there; the FFT-accelerated gradient in 2-D from 500 points, Barnes-Hut below
-and in 3-D. Its speed and trustworthiness against scikit-learn's TSNE, size by size, are
-measured in bench/bench_projection.py.
+This module checks the input and shapes the answer; each method has its own module:
+explorer/pca.py, explorer/tsne.py (openTSNE, tuned by set size) and explorer/umap_layout.py.
+The nearest neighbours by cosine (`nearest_neighbours`, `neighbour_table`) and the layouts'
+`trustworthiness` live here too.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import sys
-import warnings
 from numbers import Real
 
 import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice, check_int
+from explorer.pca import fit_pca
+from explorer.tsne import TSNE_PERPLEXITY, default_perplexity, tsne
+from explorer.umap_layout import UMAP_NEIGHBOURS, umap_layout
+
+__all__ = ["METHODS", "MIN_POINTS", "TSNE_PERPLEXITY", "UMAP_NEIGHBOURS",
+           "default_perplexity", "nearest_neighbours", "neighbour_table", "project",
+           "project_snapshots", "trustworthiness"]
 
 METHODS = ("pca", "tsne", "umap")
 # A plot of three points or fewer says nothing a table would not, and t-SNE's neighbour search,
 # PCA's third axis and UMAP's graph all need a few points to work with.
 MIN_POINTS = 4
-TSNE_PERPLEXITY = 30.0
-# The t-kernel's degrees of freedom: 1 is the classic Cauchy kernel. Heavier tails (Kobak et
-# al. 2020) keep each word's nearest neighbours better (trustworthiness in the bench).
-TSNE_DOF = 0.6
-# 3-D runs on Barnes-Hut, whose sum calls pow() for every cell unless dof is 1: twice the time,
-# for no better neighbours (2,000 GloVe words in 3-D score as well or higher with 1).
-TSNE_DOF_3D = 1.0
-UMAP_NEIGHBOURS = 15
-# Early exaggeration multiplies the attraction by 12. At the tiny starting spread every force
-# is linear in the positions, and on a few dozen points, whose neighbour graph is nearly
-# everyone, 12x the attraction beats the repulsion in every direction unless the data has
-# strong clusters: the layout shrank by a constant factor each step, to ~1e-54 after 250
-# steps, and the plain phase could not spread it again (a collapsed layout is stable for such
-# flat affinities). On thousands of points each one's neighbours are a small part of the set,
-# and the slowest directions stay free. The PCA start already holds the global arrangement
-# that exaggeration is there to find, so sets below this size skip it.
-_EXAGGERATE_FROM = 1_000
-# (early exaggeration steps, plain steps) by set size: a few hundred points converge fully for
-# little time; from 500 the steps are what the time goes on, and the bench's trustworthiness
-# stays above scikit-learn's with these counts.
-_SCHEDULE = ((500, (0, 500)), (_EXAGGERATE_FROM, (0, 200)))
-_LARGE_SCHEDULE = (125, 375)
-# 2-D from this size: the FFT-accelerated gradient (openTSNE's "FIt-SNE"); below it and in
-# 3-D, Barnes-Hut. The grid starts at 10 intervals (openTSNE: 50) and each spans 2 units
-# (openTSNE: 1): the FFT stops costing more than the points it serves, for the same
-# trustworthiness (see the bench). With a dof other than 1 the Barnes-Hut sum calls pow()
-# for every cell and runs about twice as slow, so the FFT pays off from a few hundred points.
-_FFT_FROM = 500
-_FFT_MIN_INTERVALS = 10
-_FFT_INTERVAL_UNITS = 2
-# openTSNE gives the same coordinates, to the bit, whatever the thread count; threads only
-# pay off on larger sets (a few dozen words run faster on one).
-_TSNE_JOBS = max(1, min(os.cpu_count() or 1, 4))
-_THREADS_FROM = 1_000
 _DIVERGED_HINT = (
     "This usually means training diverged: lower the learning rate (or train for fewer "
     "epochs) and train again."
 )
-
-
-def default_perplexity(n_points: int) -> float:
-    """The t-SNE perplexity used when none is given: 30, lowered for small sets.
-
-    For fewer than 61 points the perplexity becomes (n_points - 1) / 2, at least 2: about
-    half the other points count as neighbours. Much lower and a tiny set is held together
-    by one neighbour per point (a point between two groups is pulled into the group that
-    chose it); near n_points - 1 every neighbour weighs the same and the best layout is a
-    single point. Ten words get perplexity 4.5, a hundred get 30.
-
-    Example:
-        >>> default_perplexity(4), default_perplexity(10), default_perplexity(10_000)
-        (2.0, 4.5, 30.0)
-
-    Args:
-        n_points: number of rows to project.
-
-    Returns:
-        The perplexity as a float (always below n_points - 1 for n_points >= 4).
-    """
-    return float(min(TSNE_PERPLEXITY, max(2.0, (n_points - 1) / 2)))
 
 
 def project(matrix, *, method="pca", n_components=2, random_state=0, perplexity=None,
@@ -148,7 +95,7 @@ def project_snapshots(snapshots, *, epochs, method="pca", n_components=2, random
     _check_request(method, n_components, frames[0].shape, perplexity=perplexity)
     row_ids, row_labels = _ids_and_labels(ids, labels, frames[0].shape[0])
     if method == "pca":
-        pca = _fit_pca(np.vstack(frames), n_components, random_state)
+        pca = fit_pca(np.vstack(frames), n_components, random_state)
         coords = [pca.transform(frame) for frame in frames]
     else:
         coords, previous = [], None
@@ -219,67 +166,6 @@ def neighbour_table(matrix, *, k=5) -> list[list[int]]:
         scores[rows - start, rows] = -np.inf  # a row is not its own neighbour
         table.extend(_top_k(scores, k))
     return table
-
-
-def snapshot_epochs(epochs: int, *, every: int) -> list[int]:
-    """The epochs whose weights are kept: 0 (the random start), every `every`-th, and the last.
-
-    Example:
-        >>> snapshot_epochs(10, every=4)
-        [0, 4, 8, 10]
-
-    Args:
-        epochs: number of training epochs.
-        every: interval from `snapshot_budget`; 0 keeps no snapshots.
-
-    Returns:
-        Sorted list of epoch numbers (epoch e = weights after e epochs).
-    """
-    epochs = check_int("epochs", epochs, low=1, high=10**6)
-    every = check_int("every", every, low=0, high=10**6)
-    if every == 0:
-        return []
-    return sorted(set(range(0, epochs + 1, every)) | {epochs})
-
-
-def snapshot_budget(n_rows, n_dims, *, epochs, budget_bytes=50 * 2**20, dtype_bytes=4) -> int:
-    """The epoch interval k so that snapshots every k-th epoch fit in `budget_bytes`.
-
-    The kept epochs are those of `snapshot_epochs(epochs, every=k)`: epoch 0, every k-th and
-    the last, i.e. 1 + ceil(epochs / k) snapshots of n_rows x n_dims x dtype_bytes each. The
-    smallest such k is returned, so short runs keep every epoch (k = 1).
-
-    If even the two snapshots a movie needs (the random start and the last epoch) do not fit,
-    it returns 0, meaning "keep no per-epoch snapshots": the trained weights still live in the
-    model, so the page can show the trained embedding, but not the movie or the before/after
-    view, and it should say the embedding is too large for them.
-
-    Example:
-        >>> snapshot_budget(1000, 16, epochs=30)  # 64 KB a snapshot: keep every epoch
-        1
-        >>> snapshot_budget(100_000, 64, epochs=30)  # 25.6 MB a snapshot: only start and end
-        30
-
-    Args:
-        n_rows: rows of the embedding matrix (vocabulary size).
-        n_dims: columns (output dimension).
-        epochs: number of training epochs.
-        budget_bytes: memory allowed for all snapshots of one session (default 50 MiB).
-        dtype_bytes: bytes per number (4 for float32).
-
-    Returns:
-        The interval k (1 <= k <= epochs), or 0 when not even two snapshots fit.
-    """
-    limit = 10**12
-    n_rows = check_int("n_rows", n_rows, low=1, high=limit)
-    n_dims = check_int("n_dims", n_dims, low=1, high=limit)
-    epochs = check_int("epochs", epochs, low=1, high=10**6)
-    budget_bytes = check_int("budget_bytes", budget_bytes, low=1, high=limit)
-    dtype_bytes = check_int("dtype_bytes", dtype_bytes, low=1, high=16)
-    fits = budget_bytes // (n_rows * n_dims * dtype_bytes)
-    if fits < 2:
-        return 0
-    return max(1, math.ceil(epochs / (fits - 1)))
 
 
 def trustworthiness(matrix, coords, *, n_neighbors=10) -> tuple[float, int]:
@@ -443,109 +329,10 @@ def _frame(coords, ids, labels, *, epoch=None) -> pd.DataFrame:
 
 def _embed(data, method, n_components, random_state, perplexity, init) -> np.ndarray:
     if method == "pca":
-        return _fit_pca(data, n_components, random_state).transform(data)
+        return fit_pca(data, n_components, random_state).transform(data)
     if method == "tsne":
-        return _tsne(data, n_components, random_state, perplexity, init)
-    return _umap(data, n_components, random_state, init)
-
-
-def _fit_pca(data, n_components, random_state):
-    from sklearn.decomposition import PCA
-
-    # The covariance route is exact and ~40x faster than a full SVD on 10,000 x 50; the
-    # full SVD stays for wide matrices, where the d x d covariance would be the bigger one.
-    solver = "covariance_eigh" if data.shape[0] >= data.shape[1] else "full"
-    with np.errstate(divide="ignore", invalid="ignore"):  # all-equal rows: 0/0 variance ratio
-        return PCA(n_components, svd_solver=solver, random_state=random_state).fit(data)
-
-
-def _tsne(data, n_components, random_state, perplexity, init) -> np.ndarray:
-    from openTSNE import TSNEEmbedding, affinity, nearest_neighbors
-
-    n = data.shape[0]
-    jobs = _TSNE_JOBS if n >= _THREADS_FROM else 1
-    perplexity = default_perplexity(n) if perplexity is None else float(perplexity)
-    # Exact neighbours: deterministic, and faster than Annoy on 50-D data of this size. Given
-    # as an index, not as method="exact": openTSNE would first try `import pynndescent` to
-    # pick a method, and with umap-learn installed that loads numba (a second or more).
-    neighbours = nearest_neighbors.Sklearn(
-        data, k=min(n - 1, max(1, int(3 * perplexity))), metric="euclidean", n_jobs=jobs,
-        random_state=random_state,
-    )
-    affinities = affinity.PerplexityBasedNN(perplexity=perplexity, n_jobs=jobs,
-                                            knn_index=neighbours)
-    start = _tsne_start(data, n_components, random_state) if init is None else init
-    use_fft = n_components == 2 and n >= _FFT_FROM
-    embedding = TSNEEmbedding(
-        np.array(start, dtype=np.float64), affinities, random_state=random_state, n_jobs=jobs,
-        learning_rate=_tsne_learning_rate(n), dof=TSNE_DOF_3D if n_components == 3 else TSNE_DOF,
-        negative_gradient_method="fft" if use_fft else "bh",
-        min_num_intervals=_FFT_MIN_INTERVALS, ints_in_interval=_FFT_INTERVAL_UNITS,
-    )
-    exaggerated, plain = _tsne_schedule(n)
-    if init is None and exaggerated:
-        embedding.optimize(exaggerated, exaggeration=12, momentum=0.5, inplace=True)
-    embedding.optimize(plain, exaggeration=1, momentum=0.8, inplace=True)
-    return np.asarray(embedding, dtype=np.float64)
-
-
-def _tsne_schedule(n: int) -> tuple[int, int]:
-    for below, steps in _SCHEDULE:
-        if n < below:
-            return steps
-    return _LARGE_SCHEDULE
-
-
-def _tsne_learning_rate(n: int) -> float:
-    # n / 12 (Belkina et al. 2019) in both phases, as scikit-learn steps. Not scikit-learn's
-    # floor of 200 (in openTSNE's units): it overshoots on a few dozen words. Nor openTSNE's
-    # n after early exaggeration: it spreads GloVe maps wider at a lower trustworthiness.
-    return n / 12
-
-
-def _tsne_start(data, n_components, random_state) -> np.ndarray:
-    # PCA scaled to a tiny spread, as scikit-learn and openTSNE both start.
-    start = _fit_pca(data, n_components, random_state).transform(data)
-    spread = np.std(start[:, 0])
-    return start / spread * 1e-4 if spread > 0 else start
-
-
-def _umap(data, n_components, random_state, init) -> np.ndarray:
-    umap = _import_umap()
-    n = data.shape[0]
-    if init is None:
-        # The spectral start needs more points than output dimensions + 1.
-        init = "spectral" if n > n_components + 1 else "random"
-    reducer = umap.UMAP(
-        n_components=n_components, n_neighbors=min(UMAP_NEIGHBOURS, n - 1),
-        random_state=random_state, init=init, n_jobs=1,  # a seed makes UMAP single-threaded
-    )
-    return np.asarray(reducer.fit_transform(data), dtype=np.float64)
-
-
-def _import_umap():
-    # umap-learn's __init__ also imports ParametricUMAP, which loads TensorFlow: seconds spent
-    # for nothing, and only explorer.model may load it. Blocking that submodule makes umap
-    # take its own "TensorFlow not installed" branch.
-    blocked = "umap.parametric_umap" not in sys.modules
-    if blocked:
-        sys.modules["umap.parametric_umap"] = None
-    try:
-        with warnings.catch_warnings():
-            # ...which it announces with an ImportWarning that means nothing to our users.
-            warnings.simplefilter("ignore", ImportWarning)
-            import umap
-
-        umap.UMAP  # noqa: B018  (a leftover empty umap/ folder imports as a namespace)
-    except (ImportError, AttributeError):
-        raise InputError(
-            "method='umap' needs the optional package umap-learn, which is not installed. "
-            "Install it with `pip install umap-learn`, or choose method='pca' or 'tsne'."
-        ) from None
-    finally:
-        if blocked and sys.modules.get("umap.parametric_umap", 0) is None:
-            del sys.modules["umap.parametric_umap"]
-    return umap
+        return tsne(data, n_components, random_state, perplexity, init)
+    return umap_layout(data, n_components, random_state, init)
 
 
 # --- neighbours ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """explorer.projection: shapes, exact answers on hand-made data, determinism, every limit."""
 
+import doctest
 import json
 import os
 import subprocess
@@ -19,12 +20,19 @@ from explorer.projection import (
     neighbour_table,
     project,
     project_snapshots,
-    snapshot_budget,
-    snapshot_epochs,
     trustworthiness,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_docstring_examples_run():
+    import explorer.projection
+    import explorer.tsne
+
+    for module in (explorer.projection, explorer.tsne):
+        results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert results.attempted >= 1 and results.failed == 0, module.__name__
 
 
 def _blobs(n=30, dims=8, seed=0):
@@ -197,26 +205,26 @@ def test_same_seed_same_coordinates(method):
 
 
 def test_tsne_coordinates_do_not_depend_on_the_thread_count(monkeypatch):
-    import explorer.projection as projection
+    import explorer.tsne as tsne
 
     matrix = _blobs()
-    monkeypatch.setattr(projection, "_THREADS_FROM", 0)
-    monkeypatch.setattr(projection, "_TSNE_JOBS", 1)
+    monkeypatch.setattr(tsne, "_THREADS_FROM", 0)
+    monkeypatch.setattr(tsne, "_TSNE_JOBS", 1)
     one = project(matrix, method="tsne")
-    monkeypatch.setattr(projection, "_TSNE_JOBS", 2)
+    monkeypatch.setattr(tsne, "_TSNE_JOBS", 2)
     pd.testing.assert_frame_equal(one, project(matrix, method="tsne"), check_exact=True)
 
 
 def test_tsne_fft_and_exaggeration_do_not_depend_on_the_thread_count(monkeypatch):
-    import explorer.projection as projection
+    import explorer.tsne as tsne
 
     matrix = _blobs(n=60)
-    monkeypatch.setattr(projection, "_THREADS_FROM", 0)
-    monkeypatch.setattr(projection, "_FFT_FROM", 0)
-    monkeypatch.setattr(projection, "_SCHEDULE", ())  # the large sets' schedule
-    monkeypatch.setattr(projection, "_TSNE_JOBS", 1)
+    monkeypatch.setattr(tsne, "_THREADS_FROM", 0)
+    monkeypatch.setattr(tsne, "_FFT_FROM", 0)
+    monkeypatch.setattr(tsne, "_SCHEDULE", ())  # the large sets' schedule
+    monkeypatch.setattr(tsne, "_TSNE_JOBS", 1)
     one = project(matrix, method="tsne")
-    monkeypatch.setattr(projection, "_TSNE_JOBS", 2)
+    monkeypatch.setattr(tsne, "_TSNE_JOBS", 2)
     pd.testing.assert_frame_equal(one, project(matrix, method="tsne"), check_exact=True)
 
 
@@ -424,57 +432,6 @@ def test_snapshot_limits_name_the_epoch():
         project_snapshots([], epochs=[])
     with pytest.raises(InputError, match="at least 3 dimensions"):
         project_snapshots([good[:, :2]], epochs=[0], n_components=3)
-
-
-# --- snapshot memory budget ---------------------------------------------------------------
-
-
-def test_snapshot_epochs_keep_start_every_kth_and_last():
-    assert snapshot_epochs(10, every=1) == list(range(11))
-    assert snapshot_epochs(10, every=3) == [0, 3, 6, 9, 10]
-    assert snapshot_epochs(10, every=5) == [0, 5, 10]
-    assert snapshot_epochs(10, every=10) == [0, 10]
-    assert snapshot_epochs(10, every=0) == []
-
-
-def test_snapshot_budget_exact_numbers():
-    mib = 2**20
-    # 1,000 x 16 float32 = 64,000 bytes: 819 fit in 50 MiB, so 31 snapshots of 30 epochs do.
-    assert snapshot_budget(1000, 16, epochs=30) == 1
-    # 10,000 x 64 x 4 = 2,560,000 bytes: 20 fit, so 19 epochs after the start -> every 16th.
-    assert snapshot_budget(10_000, 64, epochs=300) == 16
-    assert snapshot_epochs(300, every=16)[-3:] == [272, 288, 300]
-    # exactly two fit: only the start and the end
-    assert snapshot_budget(1, 1, epochs=50, budget_bytes=8) == 50
-    # one snapshot alone is over the budget, or only one fits: keep none
-    assert snapshot_budget(1000, 16, epochs=30, budget_bytes=64_000) == 0
-    assert snapshot_budget(100_000, 300, epochs=5, budget_bytes=50 * mib) == 0
-
-
-@pytest.mark.parametrize("n_rows", [1, 37, 1000, 20_000, 100_000])
-@pytest.mark.parametrize("n_dims", [1, 8, 64, 300])
-@pytest.mark.parametrize("epochs", [1, 2, 7, 30, 500])
-def test_snapshot_budget_is_the_smallest_interval_that_fits(n_rows, n_dims, epochs):
-    budget, size = 50 * 2**20, n_rows * n_dims * 4
-    every = snapshot_budget(n_rows, n_dims, epochs=epochs)
-    if every == 0:
-        assert 2 * size > budget
-        return
-    assert 1 <= every <= epochs
-    assert len(snapshot_epochs(epochs, every=every)) * size <= budget
-    if every > 1:
-        assert len(snapshot_epochs(epochs, every=every - 1)) * size > budget
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "name"),
-    [({"n_rows": 0}, "n_rows"), ({"n_dims": True}, "n_dims"), ({"epochs": 0}, "epochs"),
-     ({"budget_bytes": 1.5}, "budget_bytes")],
-)
-def test_snapshot_budget_checks_its_arguments(kwargs, name):
-    arguments = {"n_rows": 10, "n_dims": 4, "epochs": 5, **kwargs}
-    with pytest.raises(InputError, match=f"`{name}`"):
-        snapshot_budget(arguments.pop("n_rows"), arguments.pop("n_dims"), **arguments)
 
 
 # --- neighbours ---------------------------------------------------------------------------

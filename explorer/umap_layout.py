@@ -1,0 +1,54 @@
+"""UMAP layouts (the optional package umap-learn), seeded, without loading TensorFlow.
+
+Called through `explorer.projection.project(method="umap")`, which checks the input.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import numpy as np
+
+from explorer.errors import InputError
+
+UMAP_NEIGHBOURS = 15
+
+
+def umap_layout(data, n_components, random_state, init) -> np.ndarray:
+    """Lay out the rows of `data` (checked, float64); `init` a starting layout or None."""
+    umap = _import_umap()
+    n = data.shape[0]
+    if init is None:
+        # The spectral start needs more points than output dimensions + 1.
+        init = "spectral" if n > n_components + 1 else "random"
+    reducer = umap.UMAP(
+        n_components=n_components, n_neighbors=min(UMAP_NEIGHBOURS, n - 1),
+        random_state=random_state, init=init, n_jobs=1,  # a seed makes UMAP single-threaded
+    )
+    return np.asarray(reducer.fit_transform(data), dtype=np.float64)
+
+
+def _import_umap():
+    # umap-learn's __init__ also imports ParametricUMAP, which loads TensorFlow: seconds spent
+    # for nothing, and only explorer.model may load it. Blocking that submodule makes umap
+    # take its own "TensorFlow not installed" branch.
+    blocked = "umap.parametric_umap" not in sys.modules
+    if blocked:
+        sys.modules["umap.parametric_umap"] = None
+    try:
+        with warnings.catch_warnings():
+            # ...which it announces with an ImportWarning that means nothing to our users.
+            warnings.simplefilter("ignore", ImportWarning)
+            import umap
+
+        umap.UMAP  # noqa: B018  (a leftover empty umap/ folder imports as a namespace)
+    except (ImportError, AttributeError):
+        raise InputError(
+            "method='umap' needs the optional package umap-learn, which is not installed. "
+            "Install it with `pip install umap-learn`, or choose method='pca' or 'tsne'."
+        ) from None
+    finally:
+        if blocked and sys.modules.get("umap.parametric_umap", 0) is None:
+            del sys.modules["umap.parametric_umap"]
+    return umap
