@@ -16,8 +16,9 @@ $(VENV)/.runtime: $(BIN)/activate requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.testing: $(VENV)/.runtime requirements-test.txt
+$(VENV)/.testing: $(VENV)/.runtime requirements-test.txt requirements-test-nodeps.txt
 	$(BIN)/pip install --quiet -r requirements-test.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-test-nodeps.txt
 	touch $@
 
 # ui.serve is `streamlit run app.py` with the first page's imports done before it answers.

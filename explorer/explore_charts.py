@@ -1,0 +1,211 @@
+"""Plotly figures for word axes, the bias view and the explorable word map (no st.* calls).
+
+Every point trace carries its row of the map in `customdata`, so a click or a box/lasso
+selection reported by the browser maps back to words whatever trace the point is drawn in.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from explorer.charts import MAP_LABELS
+from explorer.clusters import label_anchors, place_labels
+
+WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
+HEIGHT = 600
+# The plot area a label layout assumes, in pixels: a chart drawn wider has more room, never less.
+PLOT_PX = (700.0, 520.0)
+SELECTED = "#c0392b"
+NEIGHBOUR = "#1e8449"
+MATCH = "#e67e22"
+CROWD = "#7fa7d1"
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _scatter(n_points: int):
+    return go.Scattergl if n_points >= WEBGL_FROM else go.Scatter
+
+
+def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(),
+                 max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
+    """Words placed by their cosine with two axes; hover shows the word and both coordinates.
+
+    >>> frame = pd.DataFrame({"word": ["king", "queen"], "x": [0.5, -0.5], "y": [0.1, 0.2]})
+    >>> fig = axis_scatter(frame, x_title="he − she", y_title="good − bad")
+    >>> [list(c) for c in fig.data[0].customdata]
+    [[0, 0.5, 0.1], [1, -0.5, 0.2]]
+
+    Args:
+        frame: columns word, x, y (from `axes.axis_map`).
+        x_title, y_title: the axes as written (they title the axes and the hover).
+        highlight: words drawn large and red, labelled.
+        max_labels: only the first this many words get a label on the map.
+        title: figure title.
+    """
+    n = len(frame)
+    words = frame["word"].tolist()
+    rows = np.arange(n)
+    custom = np.column_stack([rows, frame["x"].round(4), frame["y"].round(4)]).tolist()
+    custom = [[int(r), x, y] for r, x, y in custom]
+    hover = ("<b>%{text}</b><br>" + html.escape(x_title) + ": %{customdata[1]:.4f}<br>"
+             + html.escape(y_title) + ": %{customdata[2]:.4f}<extra></extra>")
+    labels = [html.escape(w) if i < max_labels else "" for i, w in enumerate(words)]
+    trace = _scatter(n)
+    fig = go.Figure(trace(
+        x=frame["x"], y=frame["y"], mode="markers+text", text=labels, customdata=custom,
+        textposition="top center", hovertemplate=hover, showlegend=False,
+        marker={"size": 7 if n < WEBGL_FROM else 4, "color": CROWD,
+                "line": {"width": 0.5, "color": "#555"}}))
+    # Hover reads the word from `text`; unlabelled points still need their word there.
+    fig.data[0].hovertext = [html.escape(w) for w in words]
+    fig.data[0].hovertemplate = hover.replace("%{text}", "%{hovertext}")
+    marked = [i for i, w in enumerate(words) if w in set(highlight)]
+    if marked:
+        part = frame.iloc[marked]
+        fig.add_trace(trace(
+            x=part["x"], y=part["y"], mode="markers+text", text=[html.escape(w) for w in
+                                                                  part["word"]],
+            customdata=[custom[i] for i in marked], textposition="top center",
+            hovertemplate=hover, showlegend=False, textfont={"color": SELECTED, "size": 14},
+            marker={"size": 13, "color": SELECTED, "symbol": "diamond",
+                    "line": {"width": 1.5, "color": "#111"}}))
+    # The origin lines: the side of zero is what a word's place on an axis says.
+    fig.update_xaxes(title=x_title, zeroline=True, zerolinecolor="#999", automargin=True)
+    fig.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#999", automargin=True)
+    fig.update_layout(title=title, height=HEIGHT, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def bias_bars(table: pd.DataFrame, *, axis_text: str, positive: str, negative: str,
+              title: str = "") -> go.Figure:
+    """A sorted bar per word: its cosine with the axis, right towards `positive`.
+
+    >>> t = pd.DataFrame({"word": ["doctor", "nurse"], "score": [0.2, -0.3]})
+    >>> fig = bias_bars(t, axis_text="he − she", positive="he", negative="she")
+    >>> list(fig.data[0].y), list(fig.data[0].marker.color) == ["#2e86c1", "#c0392b"]
+    (['nurse', 'doctor'], False)
+
+    Args:
+        table: columns word, score, sorted (from `axes.bias_table`).
+        axis_text: the axis as written.
+        positive, negative: the words at each end, for the axis title.
+        title: figure title.
+    """
+    # Bars are drawn bottom-up: reversed, the most positive word is at the top.
+    ordered = table.iloc[::-1]
+    colours = ["#2e86c1" if s >= 0 else "#c0392b" for s in ordered["score"]]
+    fig = go.Figure(go.Bar(
+        x=ordered["score"], y=[html.escape(w) for w in ordered["word"]], orientation="h",
+        marker={"color": colours}, customdata=ordered["score"].round(4),
+        hovertemplate="<b>%{y}</b><br>" + html.escape(axis_text)
+        + ": %{customdata:.4f}<extra></extra>"))
+    fig.update_xaxes(title=f"← nearer {negative}    cosine with {axis_text}    nearer "
+                     f"{positive} →", zeroline=True, zerolinecolor="#555", automargin=True)
+    fig.update_yaxes(automargin=True, type="category")
+    fig.update_layout(title=title, height=max(260, 22 * len(table) + 90), bargap=0.25,
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
+    return fig
+
+
+def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
+                neighbours=(), matches=(), categories=None, clusters=None,
+                max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
+    """A 2-D word map with the selection, its neighbours, search matches and cluster names.
+
+    >>> frame = pd.DataFrame({"word": list("abcde"), "x": [0, 1, 2, 3, 4.], "y": [0, 1, 0, 1, 0.]})
+    >>> fig = explore_map(frame, selected=0, neighbours=[1, 2], matches=[4])
+    >>> [(t.name, [c[0] for c in t.customdata]) for t in fig.data]
+    [('words', [0, 1, 2, 3, 4]), ('search matches', [4]), ('neighbours of a', [1, 2]), ('selected', [0])]
+
+    Args:
+        frame: columns word, x, y, one row per point.
+        hover: hover text per row (default the word).
+        selected: the row of the selected point, drawn as a red diamond.
+        neighbours: rows of its nearest neighbours, drawn green and labelled.
+        matches: rows that match a search, ringed in orange and labelled.
+        categories: one category (text, or None) per row: a trace and colour per category.
+        clusters: `clusters.Clusters` for these rows: points coloured by cluster and each
+            cluster's name placed where it overlaps no other name.
+        max_labels: only the first this many words get a label (highlighted ones always do).
+        title: figure title.
+    """
+    n = len(frame)
+    words = frame["word"].tolist()
+    hover = list(hover) if hover is not None else [f"<b>{html.escape(w)}</b>" for w in words]
+    trace = _scatter(n)
+    size = 7 if n < WEBGL_FROM else 4
+    fig = go.Figure()
+    groups = _groups(n, categories, clusters)
+    for name, rows, colour in groups:
+        fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
+                              size=size, labelled=max_labels, legend=len(groups) > 1))
+    layers = [("search matches", list(matches), MATCH, "circle-open", 14),
+              (f"neighbours of {words[selected]}" if selected is not None else "neighbours",
+               list(neighbours), NEIGHBOUR, "circle", 11),
+              ("selected", [] if selected is None else [selected], SELECTED, "diamond", 16)]
+    for name, rows, colour, symbol, big in layers:
+        if rows:
+            fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
+                                  size=big, labelled=n, legend=True, symbol=symbol, bold=True))
+    if clusters is not None:
+        _cluster_names(fig, frame, clusters)
+    fig.update_xaxes(zeroline=False, automargin=True)
+    fig.update_yaxes(zeroline=False, automargin=True)
+    fig.update_layout(title=title, height=HEIGHT, dragmode="pan", clickmode="event+select",
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+                      legend={"orientation": "h", "y": -0.08})
+    return fig
+
+
+def _groups(n, categories, clusters):
+    """(legend name, rows, colour) per base trace: one trace, or one per category or cluster."""
+    if categories is not None:
+        names = pd.Series(list(categories), dtype=object)
+        groups = []
+        for i, value in enumerate(dict.fromkeys(v for v in names if v is not None)):
+            rows = np.flatnonzero((names == value).to_numpy()).tolist()
+            groups.append((str(value), rows, PALETTE[i % len(PALETTE)]))
+        missing = np.flatnonzero(names.isna().to_numpy()).tolist()
+        if missing:
+            groups.append(("no category", missing, "#cccccc"))
+        return groups
+    if clusters is not None:
+        return [(f"{c + 1}: {name}", np.flatnonzero(clusters.labels == c).tolist(),
+                 PALETTE[c % len(PALETTE)]) for c, name in enumerate(clusters.names)]
+    return [("words", list(range(n)), CROWD)]
+
+
+def _points(trace, frame, rows, words, hover, *, name, colour, size, labelled, legend,
+            symbol="circle", bold=False):
+    part = frame.iloc[rows]
+    text = [html.escape(words[r]) if r < labelled else "" for r in rows]
+    return trace(
+        x=part["x"], y=part["y"], mode="markers+text", text=text, name=name,
+        customdata=[[r] for r in rows], hovertext=[hover[r] for r in rows], hoverinfo="text",
+        textposition="top center", showlegend=legend,
+        textfont={"color": colour, "size": 13} if bold else {"size": 10, "color": "#444"},
+        marker={"size": size, "color": colour, "symbol": symbol,
+                "line": {"width": 2 if bold else 0.5, "color": colour if symbol.endswith(
+                    "open") else "#333"}})
+
+
+def _cluster_names(fig, frame, clusters) -> None:
+    """Each cluster's name as an annotation near its centre, no two boxes overlapping."""
+    coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    k = len(clusters.names)
+    anchors = label_anchors(coords, clusters.labels, k)
+    span = np.ptp(coords, axis=0)
+    span = np.where(span > 0, span, 1.0)
+    # Units per pixel of the padded axes plotly draws (about 6% either side).
+    x_per_px, y_per_px = span * 1.12 / np.array(PLOT_PX)
+    names = [f"{c + 1}: {name}" for c, name in enumerate(clusters.names)]
+    at = place_labels(anchors, names, x_per_px=x_per_px, y_per_px=y_per_px)
+    for c, (x, y) in enumerate(at):
+        fig.add_annotation(x=x, y=y, text=html.escape(names[c]), showarrow=False,
+                           font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.8)",
+                           bordercolor=PALETTE[c % len(PALETTE)], borderwidth=1.5, borderpad=2)

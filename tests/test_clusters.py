@@ -1,0 +1,102 @@
+"""Clusters on separated blobs, their names, refusals, and label boxes that never overlap."""
+
+import doctest
+import itertools
+
+import numpy as np
+import pytest
+
+from explorer import clusters as clusters_module
+from explorer.clusters import cluster, label_anchors, label_size, place_labels
+from explorer.errors import InputError
+
+
+def test_doctests():
+    assert doctest.testmod(clusters_module).failed == 0
+
+
+def blobs(seed=0):
+    """Three tight blobs of 20, 15 and 10 points far apart; word names say which blob."""
+    rng = np.random.default_rng(seed)
+    centres = {"a": (0, 0), "b": (50, 0), "c": (0, 50)}
+    points, words = [], []
+    for (name, centre), size in zip(centres.items(), (20, 15, 10)):
+        points.append(rng.normal(size=(size, 2)) * 0.5 + centre)
+        words += [f"{name}{i}" for i in range(size)]
+    return np.vstack(points), words
+
+
+def test_separated_blobs_are_found_biggest_first():
+    points, words = blobs()
+    c = cluster(points, words, n_clusters=3, random_state=0)
+    assert c.sizes == [20, 15, 10]
+    for label, prefix in enumerate("abc"):
+        members = {words[i][0] for i in np.flatnonzero(c.labels == label)}
+        assert members == {prefix}
+        # A cluster's name is its words nearest the centre, all from its own blob.
+        assert all(name.startswith(prefix) for name in c.names[label].split(", "))
+    assert c.centres[1] == pytest.approx([50, 0], abs=0.5)
+
+
+def test_cluster_names_are_the_most_central_words():
+    # Centres at 0.05 and 100.25: mid and left are nearest the first, x and y the second.
+    points = np.array([[-1, 0], [0, 0], [1.2, 0], [100, 0], [101, 0], [99, 0], [101, 0.]])
+    c = cluster(points, ["left", "mid", "right", "x", "y", "z", "w"], n_clusters=2,
+                name_words=2)
+    assert c.names == ["x, y", "mid, left"] and c.sizes == [4, 3]
+
+
+def test_same_seed_same_clusters():
+    points, words = blobs(1)
+    first = cluster(points, words, n_clusters=4, random_state=7)
+    again = cluster(points, words, n_clusters=4, random_state=7)
+    assert first.labels.tolist() == again.labels.tolist() and first.names == again.names
+
+
+def test_too_few_points_are_refused_with_what_to_do():
+    with pytest.raises(InputError, match="2 clusters need at least 6 points .* the map has 5. "
+                                         "Ask for fewer clusters or map more words"):
+        cluster(np.eye(5), list("abcde"), n_clusters=2)
+    with pytest.raises(InputError, match="`n_clusters` must be between 2 and 50"):
+        cluster(np.eye(6), list("abcdef"), n_clusters=1)
+    with pytest.raises(InputError, match="only 1 distinct points"):
+        cluster(np.zeros((9, 2)), list("abcdefghi"), n_clusters=3)
+    with pytest.raises(InputError, match="one row per word"):
+        cluster(np.eye(6), list("abc"), n_clusters=2)
+
+
+def _boxes(centres, texts, x_per_px, y_per_px):
+    out = []
+    for (x, y), text in zip(centres, texts):
+        w, h = label_size(text, x_per_px=x_per_px, y_per_px=y_per_px)
+        out.append((x - w / 2, x + w / 2, y - h / 2, y + h / 2))
+    return out
+
+
+def _overlap(a, b):
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+@pytest.mark.parametrize("anchors", [
+    np.zeros((12, 2)),                                              # every label on one spot
+    np.random.default_rng(0).normal(size=(30, 2)) * 0.01,           # a crowd
+    np.column_stack([np.linspace(0, 1, 20), np.zeros(20)]),         # a row, closer than a label
+])
+def test_no_two_label_boxes_overlap(anchors):
+    texts = [f"{i}: word{i}, other{i}, third" for i in range(len(anchors))]
+    x_per_px, y_per_px = 0.002, 0.003
+    centres = place_labels(anchors, texts, x_per_px=x_per_px, y_per_px=y_per_px)
+    boxes = _boxes(centres, texts, x_per_px, y_per_px)
+    assert not [(i, j) for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2)
+                if _overlap(a, b)]
+
+
+def test_labels_with_room_stay_on_their_anchors():
+    anchors = np.array([[0, 0], [10, 10], [-10, 5]])
+    centres = place_labels(anchors, ["a", "b", "c"], x_per_px=0.01, y_per_px=0.01)
+    assert centres.tolist() == anchors.tolist()
+
+
+def test_label_anchors_are_cluster_means():
+    coords = np.array([[0, 0], [2, 0], [10, 10], [12, 14.]])
+    assert label_anchors(coords, np.array([0, 0, 1, 1]), 2).tolist() == [[1, 0], [11, 12]]
