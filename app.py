@@ -1,4 +1,5 @@
-"""Embedding Explorer: the router. Each page is one step of the story; see views/.
+"""Embedding Explorer: the router. Each page is one step of the story; see views/, and
+ui/pages.py for the list of pages.
 
 The pages live in views/, not pages/: with a folder named pages/, Streamlit also runs its older
 file-based navigation, and a link straight to a page on a fresh server showed that menu instead.
@@ -8,34 +9,14 @@ import logging
 
 import streamlit as st
 
-from ui import persistence, server_tuning
+from ui import pages, persistence, server_tuning
 
 server_tuning.skip_keras_clear_session()
 server_tuning.sweep_ended_sessions()
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=":material/explore:", layout="wide")
 
-PAGES = {
-    "Your reviews": [
-        st.Page("views/reviews.py", title="Reviews", icon=":material/edit_note:", url_path="reviews", default=True),
-        st.Page("views/encode.py", title="Encode", icon=":material/pin:", url_path="encode"),
-        st.Page("views/train.py", title="Train", icon=":material/model_training:", url_path="train"),
-        st.Page("views/weights.py", title="Weights", icon=":material/grid_on:", url_path="weights"),
-        st.Page("views/projection.py", title="Projection", icon=":material/scatter_plot:",
-                url_path="projection"),
-    ],
-    "GloVe vectors": [
-        st.Page("views/vectors.py", title="Vectors", icon=":material/dataset:", url_path="vectors"),
-        st.Page("views/analogy.py", title="Analogy", icon=":material/compare_arrows:", url_path="analogy"),
-        st.Page("views/word_map.py", title="Neighbours & word maps", icon=":material/hub:", url_path="word-map"),
-        st.Page("views/benchmark.py", title="Analogy benchmark", icon=":material/quiz:", url_path="benchmark"),
-    ],
-    "Your work": [
-        st.Page("views/workspace.py", title="Save & restore", icon=":material/save:", url_path="workspace"),
-    ],
-}
-
-page = st.navigation(PAGES)
+page = st.navigation(pages.navigation())
 # The page address keeps the reviews and settings, so a refresh or a new session gets them back.
 with persistence.work_kept():
     try:

@@ -17,9 +17,10 @@ def fresh_app() -> AppTest:
     return at
 
 
-def visit(at: AppTest, page: str) -> AppTest:
-    """Switch to `page` (e.g. "views/train.py") and run it; fail on any exception."""
-    at.switch_page(page)
+def visit(at: AppTest, page) -> AppTest:
+    """Switch to `page` (a ui.pages View such as pages.TRAIN, or its script, "views/train.py")
+    and run it; fail on any exception."""
+    at.switch_page(getattr(page, "script", page))
     at.run()
     assert not at.exception, at.exception
     return at

@@ -16,7 +16,7 @@ from explorer.model import DEFAULT_START, ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
 from explorer.text import EncodeSettings, encode
 from explorer.turns import TurnQueue
-from ui import state
+from ui import pages, state
 from ui.markup import md_message
 
 # The settings widgets' keys, by the field of EncodeSettings / ModelSettings they hold, and their
@@ -57,7 +57,7 @@ def trained_run(message: str):
     run = st.session_state.get("run")
     if run is None:
         st.info(message)
-        st.page_link("views/train.py", label="Go to Train", icon=":material/model_training:")
+        pages.link(pages.TRAIN, "Go to Train")
         st.stop()
     return run
 
@@ -96,7 +96,7 @@ def _checked_with_fingerprint():
             lambda: validate_reviews(st.session_state.reviews, class_names=names))
     except InputError as error:
         st.warning(md_message(error))
-        st.page_link("views/reviews.py", label="Fix the reviews on the Reviews page", icon=":material/edit_note:")
+        pages.link(pages.REVIEWS, "Fix the reviews on the Reviews page")
         return None
 
 

@@ -30,7 +30,7 @@ from explorer.model import ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample
 from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_from_query,
                                 settings_to_query, workspace_from_json, workspace_to_json)
-from ui import state
+from ui import pages, state
 from ui.common import (ENCODE_DEFAULTS, ENCODE_KEYS, START_KEY, TRAIN_DEFAULTS, TRAIN_KEYS,
                        ensure_reviews)
 from ui.markup import md_message
@@ -207,7 +207,7 @@ class _SidebarNote:
         with self.slot.container():
             st.warning("Your work is too big for the page address, so a refresh would start over. "
                        "Keep it in a workspace file.", icon=":material/save:")
-            st.page_link("views/workspace.py", label="Save & restore", icon=":material/save:")
+            pages.link(pages.WORKSPACE)
 
     def clear(self) -> None:
         if self.slot is not None:

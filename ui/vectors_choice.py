@@ -26,12 +26,12 @@ import explorer.vectors
 from explorer.errors import InputError
 from explorer.vectors import (GLOVE_NAME, LoadReport, Vectors, load_vectors_file, parse_vectors_bytes,
                               resolve_vector_file)
+from ui import pages
 from ui.glove import default_vectors
 
 CHOICE_KEY = "vectors_choice"
 UPLOADED_KEY = "vectors_uploaded"  # this session's uploaded Vectors
 NOTE_KEY = "vectors_choice_note"  # why a choice could not be kept, shown once by the badge
-VECTORS_PAGE = "views/vectors.py"
 MAX_SHARED_FILES = 4  # folder files held in memory at once, across all sessions
 
 
@@ -186,7 +186,7 @@ def vectors_badge(*, link: bool = True) -> Vectors:
     if link:
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.caption(text)
-        right.page_link(VECTORS_PAGE, label="Change vectors", icon=":material/swap_horiz:")
+        pages.link(pages.VECTORS, "Change vectors", icon=":material/swap_horiz:", where=right)
     else:
         st.caption(text)
     return vectors

@@ -11,7 +11,7 @@ from explorer.errors import InputError
 from explorer.constraints import options, widget_bounds
 from explorer.model import HEADS, STARTS, ModelSettings, predict_texts, prepare, train
 from explorer.starting_weights import embedding_matrix_for
-from ui import state
+from ui import pages, state
 from ui.markup import md, md_message
 from ui.common import TRAIN_DEFAULTS, encoded_reviews, training_queue
 from ui.glove import default_vectors
@@ -29,20 +29,62 @@ START_LABELS = {
     "glove_frozen": "GloVe 6B 50d, frozen",
     "glove_tuned": "GloVe 6B 50d, fine-tuned",
 }
-state.remember(TRAIN_DEFAULTS)
-s = st.session_state
-
-st.title("Train")
-st.caption(
-    "The model looks up each id's vector in the Embedding table, passes them through a small "
-    "head, and ends in one sigmoid unit: the probability that the review is of class 1. "
-    "Training nudges every vector so that this probability gets right."
-)
 
 
-# A Stop click (or any widget change) while training reruns the page and interrupts training
-# at an epoch end; what was learnt so far is kept here.
-if s.get("training") is not None:
+def render() -> None:
+    state.remember(TRAIN_DEFAULTS)
+    s = st.session_state
+    st.title("Train")
+    st.caption(
+        "The model looks up each id's vector in the Embedding table, passes them through a small "
+        "head, and ends in one sigmoid unit: the probability that the review is of class 1. "
+        "Training nudges every vector so that this probability gets right."
+    )
+    keep_interrupted_run()
+
+    glove_start = settings_widgets()
+    encoded_and_labels = encoded_reviews()
+    if encoded_and_labels is None:
+        st.stop()
+    encoded, labels = encoded_and_labels
+    initial_embedding = glove_start_matrix(encoded, seed=int(s.train_seed)) if glove_start else None
+    settings = chosen_settings(initial_embedding)
+
+    # --- the model before training --------------------------------------------------------------
+    st.subheader("The model", divider="gray")
+    try:
+        preview = untrained_model(encoded, labels, settings, initial_embedding,
+                                  start=s.train_start_from)
+    except InputError as error:
+        st.warning(md_message(error))
+        st.stop()
+    show_model(preview, vocab_size=encoded.encoder.vocab_size, output_dim=settings.output_dim)
+
+    # --- training -------------------------------------------------------------------------------
+    st.subheader("Training", divider="gray")
+    go_col, stop_col, _ = st.columns([1, 1, 4])
+    start = go_col.button("Train", type="primary", key="train_start", width="stretch")
+    stop_col.button("Stop", key="train_stop", width="stretch",
+                    help="Ends training after the current epoch and keeps what was learnt.")
+    if start:
+        train_now(preview, settings, start=s.train_start_from)
+
+    run = s.get("run")
+    if run is None:
+        st.info("Press Train to start. The curves grow as each epoch ends.")
+        st.stop()
+    show_run(run)
+    try_a_review(run, s.class_names)
+    runs_side_by_side(s.get("runs", []))
+    pages.link(pages.WEIGHTS, "Next: read the weights it learnt")
+
+
+def keep_interrupted_run() -> None:
+    """A Stop click (or any widget change) while training reruns the page and interrupts
+    training at an epoch end; what was learnt so far is kept as the session's run."""
+    s = st.session_state
+    if s.get("training") is None:
+        return
     interrupted = s.pop("training")
     # With Streamlit's fast reruns this run starts while the interrupted one may still be ending
     # its epoch in another thread; wait until train() has let go of the result.
@@ -55,69 +97,81 @@ if s.get("training") is not None:
             f"{interrupted.settings.epochs}; the weights learnt so far are kept.")
         state.keep_run(interrupted)
 
-# --- settings ---------------------------------------------------------------------------------
-st.radio("Embedding starts from", list(STARTS), format_func=START_LABELS.get, key="train_start_from",
-         persist_state="session", horizontal=True,
-         help="GloVe copies each word's 50-number vector, learnt on 6 billion words, into the "
-              "table. Frozen keeps them as they are; fine-tuned lets training move them.")
-glove_start = s.train_start_from != "random"
-c1, c2, c3, c4 = st.columns(4)
-if glove_start:
-    # The model takes the vectors' length; the user's own box (and value) waits for Random.
-    c1.number_input("Output dimension", value=default_vectors().dim, disabled=True,
-                    key="train_output_dim_glove",
-                    help="Length of each word's vector: with GloVe, the vectors' length.")
-else:
-    c1.number_input("Output dimension", **widget_bounds(ModelSettings, "output_dim"), step=1,
-                    key="train_output_dim", persist_state="session",
-                    help="Length of each word's vector. With GloVe it is the vectors' length, 50.")
-c2.number_input("Epochs", **widget_bounds(ModelSettings, "epochs"), step=1, key="train_epochs", persist_state="session")
-c3.number_input("Batch size", **widget_bounds(ModelSettings, "batch_size"), step=1, key="train_batch_size", persist_state="session")
-c4.number_input("Learning rate", **widget_bounds(ModelSettings, "learning_rate"), step=0.001, format="%.5f",
-                key="train_learning_rate", persist_state="session")
-c1, c2, c3, c4 = st.columns(4)
-c1.selectbox("Optimizer", options(ModelSettings, "optimizer"), key="train_optimizer", persist_state="session")
-c2.selectbox("Head", options(ModelSettings, "head"), format_func=HEADS.get, key="train_head", persist_state="session")
-c3.slider("Validation split", **widget_bounds(ModelSettings, "validation_split"), step=0.05, key="train_validation_split", persist_state="session",
-          help="Share of each class held out to check the model on reviews it never trained on.")
-c4.number_input("Random seed", **widget_bounds(ModelSettings, "seed"), step=1, key="train_seed", persist_state="session",
-                help="The same seed gives the same weights and the same curves every time.")
 
-def glove_start_matrix(encoded):
+def settings_widgets() -> bool:
+    """Draw the settings; return whether the Embedding starts from GloVe."""
+    st.radio("Embedding starts from", list(STARTS), format_func=START_LABELS.get,
+             key="train_start_from", persist_state="session", horizontal=True,
+             help="GloVe copies each word's 50-number vector, learnt on 6 billion words, into the "
+                  "table. Frozen keeps them as they are; fine-tuned lets training move them.")
+    glove_start = st.session_state.train_start_from != "random"
+    c1, c2, c3, c4 = st.columns(4)
+    if glove_start:
+        # The model takes the vectors' length; the user's own box (and value) waits for Random.
+        c1.number_input("Output dimension", value=default_vectors().dim, disabled=True,
+                        key="train_output_dim_glove",
+                        help="Length of each word's vector: with GloVe, the vectors' length.")
+    else:
+        c1.number_input("Output dimension", **widget_bounds(ModelSettings, "output_dim"), step=1,
+                        key="train_output_dim", persist_state="session",
+                        help="Length of each word's vector. With GloVe it is the vectors' "
+                             "length, 50.")
+    c2.number_input("Epochs", **widget_bounds(ModelSettings, "epochs"), step=1,
+                    key="train_epochs", persist_state="session")
+    c3.number_input("Batch size", **widget_bounds(ModelSettings, "batch_size"), step=1,
+                    key="train_batch_size", persist_state="session")
+    c4.number_input("Learning rate", **widget_bounds(ModelSettings, "learning_rate"), step=0.001,
+                    format="%.5f", key="train_learning_rate", persist_state="session")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.selectbox("Optimizer", options(ModelSettings, "optimizer"), key="train_optimizer",
+                 persist_state="session")
+    c2.selectbox("Head", options(ModelSettings, "head"), format_func=HEADS.get,
+                 key="train_head", persist_state="session")
+    c3.slider("Validation split", **widget_bounds(ModelSettings, "validation_split"), step=0.05,
+              key="train_validation_split", persist_state="session",
+              help="Share of each class held out to check the model on reviews it never "
+                   "trained on.")
+    c4.number_input("Random seed", **widget_bounds(ModelSettings, "seed"), step=1,
+                    key="train_seed", persist_state="session",
+                    help="The same seed gives the same weights and the same curves every time.")
+    return glove_start
+
+
+def chosen_settings(initial_embedding) -> ModelSettings:
+    """The model settings the widgets hold (with GloVe, its vectors' length as output_dim)."""
+    s = st.session_state
+    return ModelSettings(
+        output_dim=(initial_embedding.shape[1] if initial_embedding is not None
+                    else int(s.train_output_dim)),
+        head=s.train_head, optimizer=s.train_optimizer,
+        learning_rate=float(s.train_learning_rate), epochs=int(s.train_epochs),
+        batch_size=int(s.train_batch_size), validation_split=float(s.train_validation_split),
+        seed=int(s.train_seed), trainable=s.train_start_from != "glove_frozen",
+    )
+
+
+def glove_start_matrix(encoded, *, seed: int):
     """GloVe rows for the encoded words, and a note of how many of them GloVe knows."""
     vectors = default_vectors()
     words_by_id = {}
     for word, index in encoded.encoder.word_ids.items():
         words_by_id.setdefault(index, []).append(word)
     matrix, covered, missing = embedding_matrix_for(
-        vectors, words_by_id, vocab_size=encoded.encoder.vocab_size, seed=int(s.train_seed))
+        vectors, words_by_id, vocab_size=encoded.encoder.vocab_size, seed=seed)
     total = len(covered) + len(missing)
     message = f"GloVe knows {len(covered)} of your {total} vocabulary words."
     if missing:
-        shown = ", ".join(missing[:30]) + (f" and {len(missing) - 30} more" if len(missing) > 30 else "")
+        shown = ", ".join(missing[:30]) + (f" and {len(missing) - 30} more"
+                                           if len(missing) > 30 else "")
         message += f" Missing (they start random): {shown}."
     st.info(md_message(message))
     return matrix
 
 
-encoded_and_labels = encoded_reviews()
-if encoded_and_labels is None:
-    st.stop()
-encoded, labels = encoded_and_labels
-initial_embedding = glove_start_matrix(encoded) if glove_start else None
-settings = ModelSettings(
-    output_dim=initial_embedding.shape[1] if glove_start else int(s.train_output_dim),
-    head=s.train_head, optimizer=s.train_optimizer,
-    learning_rate=float(s.train_learning_rate), epochs=int(s.train_epochs),
-    batch_size=int(s.train_batch_size), validation_split=float(s.train_validation_split),
-    seed=int(s.train_seed), trainable=s.train_start_from != "glove_frozen",
-)
-
-
-def untrained_model():
+def untrained_model(encoded, labels, settings: ModelSettings, initial_embedding, *, start: str):
     """An untrained model for these reviews and settings, built once and reused on reruns."""
-    signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings,
-                 s.train_start_from)
+    s = st.session_state
+    signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings, start)
     cached = s.get("train_preview")
     if cached is None or cached[0] != signature:
         with st.spinner("Building the model (the first time loads TensorFlow)…"):
@@ -126,24 +180,17 @@ def untrained_model():
     return cached[1]
 
 
-# --- the model before training ------------------------------------------------------------------
-st.subheader("The model", divider="gray")
-try:
-    preview = untrained_model()
-except InputError as error:
-    st.warning(md_message(error))
-    st.stop()
-summary = preview.summary
-st.dataframe(summary, hide_index=True, width="stretch")
-m1, m2, m3 = st.columns(3)
-m1.metric("Total params", f"{preview.totals['total']:,}")
-m2.metric("Trainable params", f"{preview.totals['trainable']:,}")
-m3.metric("Non-trainable params", f"{preview.totals['non_trainable']:,}")
-emb = encoded.encoder.vocab_size * settings.output_dim
-st.caption(f"The Embedding table has vocab_size × output_dim = {encoded.encoder.vocab_size} × "
-           f"{settings.output_dim} = {emb:,} weights.")
+def show_model(preview, *, vocab_size: int, output_dim: int) -> None:
+    """The model's layers and weight counts, before training."""
+    st.dataframe(preview.summary, hide_index=True, width="stretch")
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Total params", f"{preview.totals['total']:,}")
+    m2.metric("Trainable params", f"{preview.totals['trainable']:,}")
+    m3.metric("Non-trainable params", f"{preview.totals['non_trainable']:,}")
+    st.caption(f"The Embedding table has vocab_size × output_dim = {vocab_size} × "
+               f"{output_dim} = {vocab_size * output_dim:,} weights.")
 
-# --- training -----------------------------------------------------------------------------------
+
 def epoch_text(epoch: int, total: int, history: dict) -> str:
     """What the progress bar says, during training and after it."""
     parts = [f"epoch {epoch} / {total}"]
@@ -154,20 +201,23 @@ def epoch_text(epoch: int, total: int, history: dict) -> str:
     return " · ".join(parts)
 
 
-st.subheader("Training", divider="gray")
-go_col, stop_col, _ = st.columns([1, 1, 4])
-start = go_col.button("Train", type="primary", key="train_start", width="stretch")
-stop_col.button("Stop", key="train_stop", width="stretch",
-                help="Ends training after the current epoch and keeps what was learnt.")
-
-if start:
-    result = preview  # the untrained model built from exactly these settings
-    s.train_preview = None  # it is about to learn; the next preview must start fresh
-    result.label = (f"#{len(s.get('runs', [])) + 1}: {START_LABELS[s.train_start_from]}, {settings.head}, "
-                    f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
-                    f"seed {settings.seed}")
+def run_label(settings: ModelSettings, *, start: str, number: int) -> str:
+    """The run's name in the comparison: what tells it apart from the others."""
+    label = (f"#{number}: {START_LABELS[start]}, {settings.head}, "
+             f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
+             f"seed {settings.seed}")
     if settings.validation_split:  # else two runs that differ only here read the same
-        result.label += f", validation {settings.validation_split:g}"
+        label += f", validation {settings.validation_split:g}"
+    return label
+
+
+def train_now(preview, settings: ModelSettings, *, start: str) -> None:
+    """Train `preview` (the untrained model built from exactly these settings), drawing the
+    curves as it learns; keep it as the session's run and draw the page again."""
+    s = st.session_state
+    result = preview
+    s.train_preview = None  # it is about to learn; the next preview must start fresh
+    result.label = run_label(settings, start=start, number=len(s.get("runs", [])) + 1)
     done = threading.Event()  # set by this thread however its run ends (see the top)
     s.training, s.training_done = result, done
     progress = st.progress(0.0, text="Starting…")
@@ -210,39 +260,48 @@ if start:
     state.keep_run(result)
     st.rerun()
 
-run = s.get("run")
-if run is None:
-    st.info("Press Train to start. The curves grow as each epoch ends.")
-    st.stop()
 
-# The bar stays at the epoch training reached: the page is drawn afresh when training ends,
-# and a busy browser may not have shown the last few epochs of the live bar.
-st.progress(min(1.0, run.epochs_run / run.settings.epochs),
-            text=epoch_text(run.epochs_run, run.settings.epochs, run.history))
-if run.stopped:
-    (st.error if "NaN" in run.stopped else st.warning)(md_message(run.stopped))
-final = run.final
-cols = st.columns(4)
-cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
-cols[1].metric("Final loss", readable_number(final.get("loss")))
-cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
-if "val_accuracy" in final:
-    cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
-st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
-st.caption(f"Trained in {run.seconds:.1f} s: {md(run.label)}")
+def show_run(run) -> None:
+    """The trained run: where training got to, its final numbers and its curves."""
+    # The bar stays at the epoch training reached: the page is drawn afresh when training ends,
+    # and a busy browser may not have shown the last few epochs of the live bar.
+    st.progress(min(1.0, run.epochs_run / run.settings.epochs),
+                text=epoch_text(run.epochs_run, run.settings.epochs, run.history))
+    if run.stopped:
+        (st.error if "NaN" in run.stopped else st.warning)(md_message(run.stopped))
+    final = run.final
+    cols = st.columns(4)
+    cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
+    cols[1].metric("Final loss", readable_number(final.get("loss")))
+    cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
+    if "val_accuracy" in final:
+        cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
+    st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
+    st.caption(f"Trained in {run.seconds:.1f} s: {md(run.label)}")
 
-# --- try it -------------------------------------------------------------------------------------
-st.subheader("Try a new review", divider="gray")
-state.remember({"train_try_text": "awesome food"})
-text = st.text_input("Review", key="train_try_text", persist_state="session", max_chars=10_000)
-names = s.class_names
-if text.strip():
-    probability = float(predict_texts(run, [text])[0])
-    label = md(names[int(probability >= 0.5)])
-    st.markdown(f"P({md(names[1])}) = **{probability:.3f}** → **{label}**")
-    st.progress(probability)
 
-# --- runs side by side --------------------------------------------------------------------------
+def try_a_review(run, names) -> None:
+    """A box for a new review, and the trained model's answer."""
+    st.subheader("Try a new review", divider="gray")
+    state.remember({"train_try_text": "awesome food"})
+    text = st.text_input("Review", key="train_try_text", persist_state="session",
+                         max_chars=10_000)
+    if text.strip():
+        probability = float(predict_texts(run, [text])[0])
+        label = md(names[int(probability >= 0.5)])
+        st.markdown(f"P({md(names[1])}) = **{probability:.3f}** → **{label}**")
+        st.progress(probability)
+
+
+def runs_side_by_side(runs: list[dict]) -> None:
+    if len(runs) > 1:
+        st.subheader("Runs side by side", divider="gray")
+        st.plotly_chart(compare_runs(runs), width="stretch")
+        table, formats = runs_table(runs)
+        st.dataframe(table, column_config=formats, hide_index=True, width="stretch",
+                     placeholder="—")
+
+
 def runs_table(runs: list[dict]) -> tuple[pd.DataFrame, dict]:
     """The runs' final numbers, and how to show them: accuracies in percent like the tiles above,
     validation columns when some run held reviews out."""
@@ -261,10 +320,5 @@ def runs_table(runs: list[dict]) -> tuple[pd.DataFrame, dict]:
     return pd.DataFrame(rows), config
 
 
-runs = s.get("runs", [])
-if len(runs) > 1:
-    st.subheader("Runs side by side", divider="gray")
-    st.plotly_chart(compare_runs(runs), width="stretch")
-    table, formats = runs_table(runs)
-    st.dataframe(table, column_config=formats, hide_index=True, width="stretch", placeholder="—")
-st.page_link("views/weights.py", label="Next: read the weights it learnt", icon=":material/grid_on:")
+if __name__ == "__main__":
+    render()

@@ -17,17 +17,43 @@ ON_ERROR = {"skip": "Skip them and count them", "raise": "Refuse the file"}
 SOURCE_NAMES = {"memory": "already in this server's memory", "cache": "mapped from the fast cache",
                 "text": "read from the text file (a fast cache was written beside it)",
                 "shipped": "the shipped package, memory-mapped", "upload": "parsed from the upload"}
-state.remember({"vectors_source": "glove", "vectors_on_error": "skip"})
-s = st.session_state
 
-st.title("Vectors")
-st.caption(
-    "Word vectors learnt on large text collections: each word is a row of numbers, and words "
-    "used alike get rows that point alike. The Analogy, Word map and Analogy benchmark pages "
-    "use the vectors chosen here."
-)
-# Filled in last, so a load made further down this run shows here at once.
-badge = st.container()
+
+def render() -> None:
+    state.remember({"vectors_source": "glove", "vectors_on_error": "skip"})
+    s = st.session_state
+    st.title("Vectors")
+    st.caption(
+        "Word vectors learnt on large text collections: each word is a row of numbers, and words "
+        "used alike get rows that point alike. The Analogy, Word map and Analogy benchmark pages "
+        "use the vectors chosen here."
+    )
+    # Filled in last, so a load made further down this run shows here at once.
+    badge = st.container()
+    st.radio("Where the vectors come from", list(SOURCES), format_func=SOURCES.get,
+             key="vectors_source", persist_state="session", horizontal=True)
+    st.radio("Malformed lines (wrong number of values, not a number, duplicate word, blank, "
+             "not UTF-8)", list(ON_ERROR), format_func=ON_ERROR.get, key="vectors_on_error",
+             persist_state="session", horizontal=True,
+             help="Skipped lines are counted, with their first line numbers. Refusing stops at "
+                  "the first bad line and names it.")
+    on_error = s.vectors_on_error
+    if s.vectors_source == "glove":
+        glove_source()
+    elif s.vectors_source == "folder":
+        folder_source(on_error)
+    else:
+        upload_source(on_error)
+
+    # --- the outcome of the last load -------------------------------------------------------------
+    if s.get("vectors_last_error"):
+        st.error(f"{md_message(s.vectors_last_error)} The vectors in use are unchanged.",
+                 icon=":material/error:")
+    elif s.get("vectors_last_loaded") is not None:
+        st.subheader("Loaded", divider="gray")
+        show_loaded(s.vectors_last_loaded)
+    with badge:
+        vectors_badge(link=False)
 
 
 def show_loaded(loaded) -> None:
@@ -59,19 +85,11 @@ def show_loaded(loaded) -> None:
 
 # The last load's outcome is kept so it stays on the page across reruns.
 def remember_outcome(loaded=None, error: str | None = None) -> None:
+    s = st.session_state
     s.vectors_last_loaded, s.vectors_last_error = loaded, error
 
 
-st.radio("Where the vectors come from", list(SOURCES), format_func=SOURCES.get, key="vectors_source",
-         persist_state="session", horizontal=True)
-st.radio("Malformed lines (wrong number of values, not a number, duplicate word, blank, not UTF-8)",
-         list(ON_ERROR), format_func=ON_ERROR.get, key="vectors_on_error", persist_state="session",
-         horizontal=True,
-         help="Skipped lines are counted, with their first line numbers. Refusing stops at the "
-              "first bad line and names it.")
-on_error = s.vectors_on_error
-
-if s.vectors_source == "glove":
+def glove_source() -> None:
     st.markdown(f"**{GLOVE_NAME}**: 400,000 words, 50 numbers each, learnt by Stanford's GloVe "
                 "on 6 billion words of Wikipedia and Gigaword. It ships with the app; nothing "
                 "is downloaded.")
@@ -82,7 +100,9 @@ if s.vectors_source == "glove":
         use(GLOVE)
         remember_outcome(loaded)
 
-elif s.vectors_source == "folder":
+
+def folder_source(on_error: str) -> None:
+    s = st.session_state
     folder = vectors_dir()
     st.markdown(
         f"Folder: `{folder.resolve()}` (set `{VECTORS_DIR_VARIABLE}` to use another). Put GloVe "
@@ -94,20 +114,22 @@ elif s.vectors_source == "folder":
     if not names:
         st.info("The folder holds no vector files yet. Add one and reload this page, or "
                 "upload a file instead.", icon=":material/folder_open:")
-    else:
-        state.keep_among("vectors_file", names)
-        st.selectbox("File", names, key="vectors_file", persist_state="session")
-        if st.button("Load and use this file", key="vectors_load", type="primary"):
-            try:
-                with st.spinner(f"Reading {s.vectors_file}…"):
-                    loaded = load_folder_file(s.vectors_file, on_error=on_error)
-            except InputError as error:
-                remember_outcome(error=f"{error}")
-            else:
-                use(Choice("file", s.vectors_file, on_error))
-                remember_outcome(loaded)
+        return
+    state.keep_among("vectors_file", names)
+    st.selectbox("File", names, key="vectors_file", persist_state="session")
+    if st.button("Load and use this file", key="vectors_load", type="primary"):
+        try:
+            with st.spinner(f"Reading {s.vectors_file}…"):
+                loaded = load_folder_file(s.vectors_file, on_error=on_error)
+        except InputError as error:
+            remember_outcome(error=f"{error}")
+        else:
+            use(Choice("file", s.vectors_file, on_error))
+            remember_outcome(loaded)
 
-else:
+
+def upload_source(on_error: str) -> None:
+    s = st.session_state
     limit = upload_limit_mb()
     upload = st.file_uploader(
         f"GloVe or word2vec text, up to {limit} MB (kept in this session only)",
@@ -115,14 +137,15 @@ else:
         help=f"Larger files, or more than {MAX_UPLOAD_WORDS:,} words: put them in the vectors "
              f"folder ({VECTORS_DIR_VARIABLE}) and choose \"{SOURCES['folder']}\". Lines may "
              f"hold up to {MAX_DIM:,} numbers.")
-    if upload is not None:
-        # Each file is parsed once per setting; reruns must not parse it again. Going back to
-        # an upload after using other vectors parses it again (its memory was let go).
-        fresh = s.get("vectors_upload_done") != (upload.file_id, on_error)
-        in_use = current_choice() == Choice("upload", upload.name, on_error)
-        again = not fresh and not in_use and st.button(f"Use {upload.name}", key="vectors_use_upload",
-                                                       type="primary")
-    if upload is not None and (fresh or again):
+    if upload is None:
+        return
+    # Each file is parsed once per setting; reruns must not parse it again. Going back to
+    # an upload after using other vectors parses it again (its memory was let go).
+    fresh = s.get("vectors_upload_done") != (upload.file_id, on_error)
+    in_use = current_choice() == Choice("upload", upload.name, on_error)
+    again = not fresh and not in_use and st.button(f"Use {upload.name}", key="vectors_use_upload",
+                                                   type="primary")
+    if fresh or again:
         s.vectors_upload_done = (upload.file_id, on_error)
         try:
             with st.spinner(f"Reading {upload.name}…"):
@@ -133,13 +156,6 @@ else:
             use(Choice("upload", upload.name, on_error), loaded.vectors)
             remember_outcome(loaded)
 
-# --- the outcome of the last load -----------------------------------------------------------------
-if s.get("vectors_last_error"):
-    st.error(f"{md_message(s.vectors_last_error)} The vectors in use are unchanged.",
-             icon=":material/error:")
-elif s.get("vectors_last_loaded") is not None:
-    st.subheader("Loaded", divider="gray")
-    show_loaded(s.vectors_last_loaded)
 
-with badge:
-    vectors_badge(link=False)
+if __name__ == "__main__":
+    render()

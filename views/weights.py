@@ -9,25 +9,37 @@ from ui import state
 from ui.common import trained_run
 
 MAX_SHADED_CELLS = 200_000  # beyond this, shading every cell makes the table slow to draw
+MAX_HEATMAP_IDS = 200
 
-st.title("Weights")
-run = trained_run("No model yet: train one first, then its Embedding table appears here.")
 
-labels = run.encoded.encoder.row_labels()
-after = weight_table(run.weights_after, labels)
-dims = [c for c in after.columns if c.startswith("d")]
-vocab_size, output_dim = run.weights_after.shape
-st.caption(
-    f"{vocab_size} rows (ids 0–{vocab_size - 1}) × {output_dim} columns. Row 0 is padding; "
-    "rows marked (unused) belong to no word in your reviews and never change. "
-    "Red is positive, blue negative."
-)
+def render() -> None:
+    st.title("Weights")
+    run = trained_run("No model yet: train one first, then its Embedding table appears here.")
+    labels = run.encoded.encoder.row_labels()
+    after = weight_table(run.weights_after, labels)
+    vocab_size, output_dim = run.weights_after.shape
+    st.caption(
+        f"{vocab_size} rows (ids 0–{vocab_size - 1}) × {output_dim} columns. Row 0 is padding; "
+        "rows marked (unused) belong to no word in your reviews and never change. "
+        "Red is positive, blue negative."
+    )
+    weights_table(after)
+    downloads(run, after, labels)
+    st.subheader("One word's vector", divider="gray")
+    one_word(run, labels)
+    st.subheader("Before and after training", divider="gray")
+    before_and_after(run, labels)
 
-if after.size <= MAX_SHADED_CELLS:
-    st.dataframe(heat_style(after, dims), hide_index=True, width="stretch", height=420)
-else:
+
+def weights_table(after) -> None:
+    """The table, every cell shaded; a large one a window of rows at a time."""
+    dims = [c for c in after.columns if c.startswith("d")]
+    if after.size <= MAX_SHADED_CELLS:
+        st.dataframe(heat_style(after, dims), hide_index=True, width="stretch", height=420)
+        return
     # A large table goes to the browser a window of rows at a time (the whole of a 6-million
     # weight table would be a message of hundreds of MB); the downloads hold every row.
+    vocab_size = len(after)
     rows = max(1, MAX_SHADED_CELLS // after.shape[1])
     state.remember({"weights_first_id": 0})
     s = st.session_state
@@ -39,26 +51,32 @@ else:
     st.caption(f"Ids {first:,}–{first + len(window) - 1:,} of {vocab_size:,}; the downloads "
                "below hold every row.")
 
-# The files are built only on click: most visits download nothing.
-c1, c2, c3 = st.columns(3)
-c1.download_button("Download weights as CSV", lambda: frame_to_csv(after), "embedding_weights.csv",
-                   "text/csv", key="weights_download_csv", width="stretch")
-c2.download_button("vectors.tsv (Embedding Projector)",
-                   lambda: projector_files(run.weights_after, labels)[0], "vectors.tsv",
-                   "text/tab-separated-values", key="weights_download_vectors",
-                   width="stretch")
-c3.download_button("metadata.tsv (Embedding Projector)",
-                   lambda: projector_files(run.weights_after, labels)[1], "metadata.tsv",
-                   "text/tab-separated-values", key="weights_download_metadata",
-                   width="stretch")
-st.caption("Load both .tsv files at projector.tensorflow.org (Load → choose file) to explore them there.")
 
-# --- one word --------------------------------------------------------------------------------
-st.subheader("One word's vector", divider="gray")
-choices = [labels[i] for i in used_ids(labels)]
-state.remember({"weights_word": choices[0] if choices else ""})
-state.keep_among("weights_word", choices)
-if choices:
+def downloads(run, after, labels) -> None:
+    # The files are built only on click: most visits download nothing.
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Download weights as CSV", lambda: frame_to_csv(after),
+                       "embedding_weights.csv", "text/csv", key="weights_download_csv",
+                       width="stretch")
+    c2.download_button("vectors.tsv (Embedding Projector)",
+                       lambda: projector_files(run.weights_after, labels)[0], "vectors.tsv",
+                       "text/tab-separated-values", key="weights_download_vectors",
+                       width="stretch")
+    c3.download_button("metadata.tsv (Embedding Projector)",
+                       lambda: projector_files(run.weights_after, labels)[1], "metadata.tsv",
+                       "text/tab-separated-values", key="weights_download_metadata",
+                       width="stretch")
+    st.caption("Load both .tsv files at projector.tensorflow.org (Load → choose file) to explore "
+               "them there.")
+
+
+def one_word(run, labels) -> None:
+    """A word picker, and its row before and after training."""
+    choices = [labels[i] for i in used_ids(labels)]
+    state.remember({"weights_word": choices[0] if choices else ""})
+    state.keep_among("weights_word", choices)
+    if not choices:
+        return
     picked = st.selectbox("Word", choices, key="weights_word", persist_state="session")
     index = labels.index(picked)
     left, right = st.columns(2)
@@ -67,27 +85,33 @@ if choices:
     right.plotly_chart(vector_bars(run.weights_after[index], title=f"id {index}: after training"),
                        width="stretch")
 
-# --- before and after ----------------------------------------------------------------------------
-st.subheader("Before and after training", divider="gray")
-if run.start == "random":
-    began, source = "The table starts from small random numbers (left)", "random start"
-else:
-    began = ("The table starts from the GloVe 6B 50d vectors of your words (left; padding at "
-             "zeros, and ids GloVe has no word for at small random numbers)")
-    source = "GloVe start"
-if run.settings.trainable:
-    st.caption(f"{began} and training moves the rows of the words in your reviews (right). "
-               "Both use one colour scale.")
-else:
-    st.caption(f"{began}, but the Embedding layer was frozen: every row stayed as it was "
-               "(right), and only the head after it learnt. Both use one colour scale.")
-zmax = float(max(abs(run.weights_before).max(), abs(run.weights_after).max())) or 1.0
-shown = slice(0, min(vocab_size, 200))
-if vocab_size > 200:
-    st.caption("The heatmaps show the first 200 ids; the table above and the downloads have all.")
-left, right = st.columns(2)
-left.plotly_chart(weight_heatmap(run.weights_before[shown], labels[shown], title=f"before ({source})",
-                                 zmax=zmax), width="stretch")
-after_title = "after training" if run.settings.trainable else "after training (frozen: unchanged)"
-right.plotly_chart(weight_heatmap(run.weights_after[shown], labels[shown], title=after_title,
-                                  zmax=zmax), width="stretch")
+
+def before_and_after(run, labels) -> None:
+    """Heatmaps of the table before and after training, on one colour scale."""
+    vocab_size = run.weights_after.shape[0]
+    if run.start == "random":
+        began, source = "The table starts from small random numbers (left)", "random start"
+    else:
+        began = ("The table starts from the GloVe 6B 50d vectors of your words (left; padding at "
+                 "zeros, and ids GloVe has no word for at small random numbers)")
+        source = "GloVe start"
+    if run.settings.trainable:
+        st.caption(f"{began} and training moves the rows of the words in your reviews (right). "
+                   "Both use one colour scale.")
+    else:
+        st.caption(f"{began}, but the Embedding layer was frozen: every row stayed as it was "
+                   "(right), and only the head after it learnt. Both use one colour scale.")
+    zmax = float(max(abs(run.weights_before).max(), abs(run.weights_after).max())) or 1.0
+    shown = slice(0, min(vocab_size, MAX_HEATMAP_IDS))
+    if vocab_size > MAX_HEATMAP_IDS:
+        st.caption("The heatmaps show the first 200 ids; the table above and the downloads have all.")
+    left, right = st.columns(2)
+    left.plotly_chart(weight_heatmap(run.weights_before[shown], labels[shown],
+                                     title=f"before ({source})", zmax=zmax), width="stretch")
+    after_title = "after training" if run.settings.trainable else "after training (frozen: unchanged)"
+    right.plotly_chart(weight_heatmap(run.weights_after[shown], labels[shown], title=after_title,
+                                      zmax=zmax), width="stretch")
+
+
+if __name__ == "__main__":
+    render()

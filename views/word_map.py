@@ -23,22 +23,47 @@ UNKNOWN_SUGGESTED = 5  # closest spellings are looked up for this many unknown w
 DEFAULT_WORDS = ("king, queen, prince, princess, man, woman, boy, girl, father, mother, "
                  "paris, france, rome, italy, berlin, germany, tokyo, japan, "
                  "frog, toad, snake, lizard, apple, banana, orange, grape")
-state.remember({
+DEFAULTS = {
     "word_map_word": "frog", "word_map_topn": 10,
     "word_map_source": "typed", "word_map_words": DEFAULT_WORDS, "word_map_centre": "frog",
     "word_map_centre_n": 50, "word_map_top_n": 1000, "word_map_method": "pca",
     "word_map_dims": 2, "word_map_seed": 0, "word_map_search": "",
-})
-s = st.session_state
+}
 
-st.title("Neighbours & word maps")
-st.caption(
-    "Two words are neighbours when their vectors point the same way (a high cosine). "
-    "GloVe learnt its vectors from which words appear near which in six billion words of "
-    "text, so neighbours are words used alike: frog sits near toad and lizard."
-)
-vectors = vectors_badge()
-vkey = vectors_key(vectors)
+
+def render() -> None:
+    state.remember(DEFAULTS)
+    s = st.session_state
+    st.title("Neighbours & word maps")
+    st.caption(
+        "Two words are neighbours when their vectors point the same way (a high cosine). "
+        "GloVe learnt its vectors from which words appear near which in six billion words of "
+        "text, so neighbours are words used alike: frog sits near toad and lizard."
+    )
+    vectors = vectors_badge()
+    vkey = vectors_key(vectors)
+
+    st.subheader("Nearest neighbours", divider="gray")
+    nearest_neighbours(vectors, vkey)
+
+    st.subheader("A map of a word set", divider="gray")
+    st.radio("Words", list(SOURCES), format_func=SOURCES.get, key="word_map_source",
+             persist_state="session", horizontal=True)
+    words = chosen_words(vectors, vkey)
+    c1, c2, c3 = st.columns(3)
+    c1.radio("Method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key="word_map_method",
+             persist_state="session", horizontal=True)
+    c2.radio("Dimensions", [2, 3], key="word_map_dims", persist_state="session", horizontal=True)
+    c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="word_map_seed",
+                    persist_state="session", disabled=s.word_map_method == "pca",
+                    help="t-SNE starts from a seeded layout: the same seed gives the same map.")
+    if words is None:
+        st.stop()
+    if len(words) < MIN_POINTS:
+        st.info(f"A map needs at least {MIN_POINTS} words of the vocabulary; this set has "
+                f"{len(words)}. Add more words.")
+        st.stop()
+    the_map(vectors, vkey, words)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -62,16 +87,16 @@ def show_unknown(error: KeyError) -> None:
     st.warning(md_message(error), icon=":material/spellcheck:")
 
 
-# --- nearest neighbours --------------------------------------------------------------------------
-st.subheader("Nearest neighbours", divider="gray")
-c1, c2 = st.columns([3, 1])
-c1.text_input("Word", key="word_map_word", persist_state="session")
-c2.number_input(f"How many (top k, 1 to {MAX_TOPN})", min_value=1, max_value=MAX_TOPN, step=1,
-                key="word_map_topn", persist_state="session")
-word = s.word_map_word.strip()
-if not word:
-    st.info("Type a word to see its nearest neighbours, for example frog.")
-else:
+def nearest_neighbours(vectors, vkey) -> None:
+    s = st.session_state
+    c1, c2 = st.columns([3, 1])
+    c1.text_input("Word", key="word_map_word", persist_state="session")
+    c2.number_input(f"How many (top k, 1 to {MAX_TOPN})", min_value=1, max_value=MAX_TOPN, step=1,
+                    key="word_map_topn", persist_state="session")
+    word = s.word_map_word.strip()
+    if not word:
+        st.info("Type a word to see its nearest neighbours, for example frog.")
+        return
     try:
         near = cached_neighbours(vkey, word, int(s.word_map_topn), vectors)
     except KeyError as error:
@@ -86,14 +111,10 @@ else:
         st.caption(f"Cosine similarity to {md(vectors.words[vectors.row(word)])} over all "
                    f"{len(vectors):,} words of {md(vectors.name)}.")
 
-# --- a map of a word set -------------------------------------------------------------------------
-st.subheader("A map of a word set", divider="gray")
-st.radio("Words", list(SOURCES), format_func=SOURCES.get, key="word_map_source",
-         persist_state="session", horizontal=True)
 
-
-def chosen_words() -> list[str] | None:
+def chosen_words(vectors, vkey) -> list[str] | None:
     """The words to map, in vocabulary spelling and without repeats; None after a message."""
+    s = st.session_state
     if s.word_map_source == "typed":
         st.text_area("Words, separated by commas or spaces", key="word_map_words",
                      persist_state="session", height=90)
@@ -116,8 +137,7 @@ def chosen_words() -> list[str] | None:
             st.info("Type a word: the map shows it and its nearest neighbours.")
             return None
         try:
-            near = cached_neighbours(vkey, centre, int(s.word_map_centre_n),
-                                     vectors)
+            near = cached_neighbours(vkey, centre, int(s.word_map_centre_n), vectors)
         except KeyError as error:
             show_unknown(error)
             return None
@@ -134,58 +154,51 @@ def chosen_words() -> list[str] | None:
     return vectors.words[:int(s.word_map_top_n)]
 
 
-words = chosen_words()
-c1, c2, c3 = st.columns(3)
-c1.radio("Method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key="word_map_method",
-         persist_state="session", horizontal=True)
-c2.radio("Dimensions", [2, 3], key="word_map_dims", persist_state="session", horizontal=True)
-c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="word_map_seed",
-                persist_state="session", disabled=s.word_map_method == "pca",
-                help="t-SNE starts from a seeded layout: the same seed gives the same map.")
-if words is None:
-    st.stop()
-if len(words) < MIN_POINTS:
-    st.info(f"A map needs at least {MIN_POINTS} words of the vocabulary; this set has "
-            f"{len(words)}. Add more words.")
-    st.stop()
+def the_map(vectors, vkey, words: list[str]) -> None:
+    """The projection of `words`, a search box that highlights one, and the download."""
+    s = st.session_state
+    method = s.word_map_method
+    slow = method == "tsne" and len(words) > SLOW_TSNE_FROM
+    wait = (f"t-SNE of {len(words):,} words: this can take a minute on a busy machine; the map "
+            "is kept, so it is drawn once…" if slow
+            else f"{METHOD_NAMES[method]} of {len(words):,} words…")
+    try:
+        with st.spinner(wait, show_time=slow):
+            frame = cached_map(vkey, tuple(words), method, int(s.word_map_dims),
+                               int(s.word_map_seed), None, vectors)  # None: default perplexity
+    except InputError as error:
+        st.warning(md_message(error))
+        st.stop()
 
-method = s.word_map_method
-slow = method == "tsne" and len(words) > SLOW_TSNE_FROM
-wait = (f"t-SNE of {len(words):,} words: this can take a minute on a busy machine; the map is "
-        "kept, so it is drawn once…" if slow
-        else f"{METHOD_NAMES[method]} of {len(words):,} words…")
-try:
-    with st.spinner(wait, show_time=slow):
-        frame = cached_map(vkey, tuple(words), method, int(s.word_map_dims),
-                           int(s.word_map_seed), None, vectors)  # None: default perplexity
-except InputError as error:
-    st.warning(md_message(error))
-    st.stop()
+    st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
+                  placeholder="type a word to highlight it")
+    search = s.word_map_search.strip()
+    on_map = {w.lower(): w for w in frame["word"]}
+    highlight = on_map.get(search.lower()) if search else None
+    if not search and s.word_map_source == "neighbourhood":
+        highlight = words[0]  # the word whose neighbourhood this is
+    if search and highlight is None:
+        row = vectors.find(search)
+        where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
+                 else f"it is not in the vocabulary of {md(vectors.name)}")
+        st.info(f"{md(repr(search))} is not among the {len(frame):,} words on this map: {where}.")
+    # Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
+    hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
+             for w, row in zip(frame["word"], frame["id"])]
+    title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
+    st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title),
+                    key="word_map_plot")
+    notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."]
+    if len(frame) > MAP_LABELS:
+        notes.append(f"Only the first {MAP_LABELS} words are labelled; hover a point or search "
+                     "for a word to see the rest.")
+    if method == "tsne":
+        notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
+                     "mean little.")
+    st.caption(" ".join(notes))
+    st.download_button("Coordinates as CSV (word, x, y…)", lambda: frame_to_csv(frame),
+                       "word_map.csv", "text/csv", key="word_map_download")
 
-st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
-              placeholder="type a word to highlight it")
-search = s.word_map_search.strip()
-on_map = {w.lower(): w for w in frame["word"]}
-highlight = on_map.get(search.lower()) if search else None
-if not search and s.word_map_source == "neighbourhood":
-    highlight = words[0]  # the word whose neighbourhood this is
-if search and highlight is None:
-    row = vectors.find(search)
-    where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
-             else f"it is not in the vocabulary of {md(vectors.name)}")
-    st.info(f"{md(repr(search))} is not among the {len(frame):,} words on this map: {where}.")
-# Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
-hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
-         for w, row in zip(frame["word"], frame["id"])]
-title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
-st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title), key="word_map_plot")
-notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."]
-if len(frame) > MAP_LABELS:
-    notes.append(f"Only the first {MAP_LABELS} words are labelled; hover a point or search "
-                 "for a word to see the rest.")
-if method == "tsne":
-    notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
-                 "mean little.")
-st.caption(" ".join(notes))
-st.download_button("Coordinates as CSV (word, x, y…)", lambda: frame_to_csv(frame),
-                   "word_map.csv", "text/csv", key="word_map_download")
+
+if __name__ == "__main__":
+    render()
