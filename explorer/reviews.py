@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import codecs
 import io
-import math
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from explorer.errors import InputError, check_choice
+from explorer.labels import MAX_ROWS_NAMED, as_binary, clean_text, labels_from_strings, quote
 from explorer.spreadsheet import frame_to_csv, restore_cell
 from explorer.text import tokenize
 
@@ -33,21 +32,7 @@ _SAMPLES = {
     "Student feedback": "student_feedback.csv",
     "240 mixed reviews": "reviews_240.csv",
 }
-_MAX_ROWS_NAMED = 10  # longer lists of bad rows are cut, so a message stays readable
-_MAX_VALUE_SHOWN = 40  # characters of a user's value quoted back in a message
 
-# Words that give away which of two class names is the negative one ("neg"/"pos",
-# "bad"/"good", "thumbs down"/"thumbs up"), so uploaded names land on 0 and 1 as expected.
-_NEGATIVE_WORDS = frozenset(
-    "negative neg bad poor no not false fail failed down low worse worst terrible awful "
-    "horrible sad angry hate dislike unhappy wrong reject rejected -".split()
-)
-_POSITIVE_WORDS = frozenset(
-    "positive pos good great yes true pass passed up high better best happy like love "
-    "right accept accepted +".split()
-)
-_NEGATING_PREFIXES = ("un", "dis", "in", "im", "ir", "il", "non", "non-", "non_", "not ",
-                      "not-", "not_")
 
 
 def sample_files() -> dict[str, Path]:
@@ -120,7 +105,7 @@ def read_reviews_csv(
             f"`file` must hold at most {MAX_REVIEWS:,} reviews. Received: {int(filled.sum()):,} "
             "rows. Upload a sample of them (for short reviews a few thousand are plenty)."
         )
-    labels, names = _labels_from_strings(raw_labels[filled].tolist(), list(np.flatnonzero(filled)),
+    labels, names = labels_from_strings(raw_labels[filled].tolist(), list(np.flatnonzero(filled)),
                                          class_names=tuple(class_names))
     return _frame(texts[filled].tolist(), labels), names
 
@@ -151,7 +136,7 @@ def validate_reviews(
             "`reviews` must hold at least one review. Received: an empty table. "
             "Add reviews to the table, upload a CSV or load a sample."
         )
-    texts = [_clean_text(value) for value in reviews["text"]]
+    texts = [clean_text(value) for value in reviews["text"]]
     _check_words(texts)
     labels = _label_ids(reviews["label"].tolist(), class_names=names)
     _check_both_classes(labels, names)
@@ -179,7 +164,7 @@ def reviews_to_csv(reviews: pd.DataFrame, *, class_names: tuple[str, str] | None
     names = _check_class_names(class_names) if class_names is not None else DEFAULT_CLASS_NAMES
     labels = _label_ids(reviews["label"].tolist(), class_names=names,
                         accept_names=class_names is not None)
-    texts = [_clean_text(value) for value in reviews["text"]]
+    texts = [clean_text(value) for value in reviews["text"]]
     return frame_to_csv(_frame(texts, labels), lineterminator="\n").encode("utf-8")
 
 
@@ -260,7 +245,7 @@ def _find_columns(table: pd.DataFrame) -> dict[str, str]:
         found.setdefault(str(column).strip().lower(), column)
     missing = [name for name in ("text", "label") if name not in found]
     if missing:
-        listed = ", ".join(_quote(column) for column in table.columns)
+        listed = ", ".join(quote(column) for column in table.columns)
         what = " and ".join(f"`{name}`" for name in missing)
         noun = "columns" if len(missing) > 1 else "column"
         raise InputError(
@@ -269,74 +254,6 @@ def _find_columns(table: pd.DataFrame) -> dict[str, str]:
             "text,label and upload it again."
         )
     return {name: found[name] for name in ("text", "label")}
-
-
-def _labels_from_strings(
-    values: list[str], positions: list[int], *, class_names: tuple[str, str]
-) -> tuple[list[int], tuple[str, str]]:
-    binary = [_as_binary(value) for value in values]
-    for value, position, number in zip(values, positions, binary):
-        if number is None and (value == "" or _is_number(value)):
-            _raise_bad_label(position, value)
-    kinds = [number is not None for number in binary]
-    if all(kinds):
-        return [int(number) for number in binary], tuple(class_names)
-    if any(kinds):
-        # The rarer kind is the slip: one "pos" among 0/1 labels, or one "1" among names.
-        rare = kinds.count(True) < kinds.count(False)
-        index = kinds.index(rare)
-        _raise_bad_label(positions[index], values[index],
-                         hint="Use 0/1 in every row, or two class names in every row.")
-    names = _name_classes(values, class_names=class_names)
-    by_key = {name.casefold(): label for label, name in enumerate(names)}
-    return [by_key[value.casefold()] for value in values], names
-
-
-def _name_classes(values: list[str], *, class_names: tuple[str, str]) -> tuple[str, str]:
-    distinct = list(dict.fromkeys(value.casefold() for value in values))
-    spelled = {value.casefold(): value for value in reversed(values)}  # first spelling wins
-    if len(distinct) > 2:
-        shown = ", ".join(_quote(spelled[key]) for key in distinct[:_MAX_ROWS_NAMED])
-        more = f" and {len(distinct) - _MAX_ROWS_NAMED} more" if len(distinct) > _MAX_ROWS_NAMED else ""
-        raise InputError(
-            f"`label` must hold two classes. Received: {len(distinct)} different labels: "
-            f"{shown}{more}. Keep two classes, or write the labels as 0 and 1."
-        )
-    known = [name.casefold() for name in class_names]
-    if set(distinct) <= set(known):
-        return tuple(class_names)
-    if len(distinct) == 1:
-        only = spelled[distinct[0]]
-        return (class_names[0], only) if _polarity(only) > 0 else (only, class_names[1])
-    return _order_pair(spelled[distinct[0]], spelled[distinct[1]])
-
-
-def _order_pair(first: str, second: str) -> tuple[str, str]:
-    """Negative-looking name first; otherwise sorted order (case-insensitive)."""
-    if _polarity(first) != _polarity(second):
-        return (first, second) if _polarity(first) < _polarity(second) else (second, first)
-    a, b = first.casefold(), second.casefold()
-    for prefix in _NEGATING_PREFIXES:
-        if b == prefix + a:
-            return second, first
-        if a == prefix + b:
-            return first, second
-    return tuple(sorted((first, second), key=lambda name: (name.casefold(), name)))
-
-
-def _polarity(name: str) -> int:
-    words = re.findall(r"\w+|[+-]", name.casefold())
-    if any(word in _NEGATIVE_WORDS for word in words):
-        return -1
-    return 1 if any(word in _POSITIVE_WORDS for word in words) else 0
-
-
-def _raise_bad_label(position: int, value, *, hint: str = "") -> None:
-    raise InputError(
-        f"`label` in row {position + 1} must be 0 or 1, or one of two class names. "
-        f"Received: label={_quote(value)}. "
-        + (hint or "Write 0 for the negative class and 1 for the positive class.")
-    )
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -362,12 +279,6 @@ def _require_columns(reviews) -> None:
         )
 
 
-def _clean_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    return str(value).strip()
-
-
 def _check_words(texts: list[str]) -> None:
     empty = [row for row, text in enumerate(texts, 1) if not text]
     punctuation = [row for row, text in enumerate(texts, 1) if text and not tokenize(text)]
@@ -389,7 +300,7 @@ def _label_ids(values: list, *, class_names: tuple[str, str], accept_names: bool
     by_name = {name.strip().casefold(): label for label, name in enumerate(class_names)} if accept_names else {}
     labels, bad = [], []
     for row, value in enumerate(values, 1):
-        label = _as_binary(value)
+        label = as_binary(value)
         if label is None and isinstance(value, str):
             label = by_name.get(value.strip().casefold())
         if label is None:
@@ -397,8 +308,8 @@ def _label_ids(values: list, *, class_names: tuple[str, str], accept_names: bool
         labels.append(label)
     if bad:
         allowed = f"0 ({class_names[0]}) or 1 ({class_names[1]})"
-        received = ", ".join(f"row {row}: {_quote(value)}" for row, value in bad[:_MAX_ROWS_NAMED])
-        more = f" and {len(bad) - _MAX_ROWS_NAMED} more" if len(bad) > _MAX_ROWS_NAMED else ""
+        received = ", ".join(f"row {row}: {quote(value)}" for row, value in bad[:MAX_ROWS_NAMED])
+        more = f" and {len(bad) - MAX_ROWS_NAMED} more" if len(bad) > MAX_ROWS_NAMED else ""
         raise InputError(
             f"`label` must be {allowed} in every row. Received: {received}{more}. "
             "Pick a class for each of these rows."
@@ -421,50 +332,19 @@ def _check_both_classes(labels: np.ndarray, class_names: tuple[str, str]) -> Non
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def _as_binary(value) -> int | None:
-    """0 or 1 if `value` means that label (1, 1.0, True, "1", " 1.0 "), else None."""
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, str):
-        value = value.strip()
-        if not _is_number(value):
-            return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number in (0.0, 1.0) else None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
-
-
 def _frame(texts: list[str], labels) -> pd.DataFrame:
     return pd.DataFrame({"text": pd.Series(texts, dtype=str),
                          "label": np.asarray(labels, dtype=np.int64)})
 
 
 def _rows(rows: list[int]) -> str:
-    shown = [str(row) for row in rows[:_MAX_ROWS_NAMED]]
-    more = f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
+    shown = [str(row) for row in rows[:MAX_ROWS_NAMED]]
+    more = f" and {len(rows) - MAX_ROWS_NAMED} more" if len(rows) > MAX_ROWS_NAMED else ""
     if len(shown) == 1:
         return f"row {shown[0]}"
     if more:
         return f"rows {', '.join(shown)}{more}"
     return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
-
-
-def _quote(value) -> str:
-    if _clean_text(value) == "" and not isinstance(value, str):
-        return "empty"
-    if not isinstance(value, str):
-        return repr(value)
-    shown = value if len(value) <= _MAX_VALUE_SHOWN else value[: _MAX_VALUE_SHOWN - 1] + "…"
-    return repr(shown)
 
 
 def _format_size(n_bytes: int) -> str:

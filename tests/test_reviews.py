@@ -563,3 +563,10 @@ def test_round_trip_from_class_names_writes_0_1():
 def test_docstring_examples():
     result = doctest.testmod(reviews, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_label_docstring_examples():
+    import explorer.labels
+
+    result = doctest.testmod(explorer.labels)
+    assert result.attempted >= 2 and result.failed == 0
