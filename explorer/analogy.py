@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.errors import InputError, check_choice, check_int
+from explorer.constraints import check_value
+from explorer.errors import InputError
+from explorer.glove_settings import MAX_TOPN, METHODS, RESTRICT_VOCAB, QuerySettings
 from explorer.vectors import Vectors
 
-METHODS = ("cosadd", "cosmul")
-MAX_TOPN = 100
+__all__ = ["MAX_TOPN", "METHODS", "analogy", "mean_direction", "neighbours", "vocabulary_limit"]
 
 _COSMUL_EPSILON = 0.000001  # gensim's, keeps 3CosMul finite when a negative cosine is -1
 _APPROX_ERROR = 1e-5  # bound on |fast cosine - gensim's cosine|; real differences are ~1e-7
 _ALIGN = 16  # rows per block when scoring a few rows exactly
 
 
-def analogy(vectors: Vectors, *, positive, negative=(), topn: int = 10, method: str = "cosadd",
-            restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+def analogy(vectors: Vectors, *, positive, negative=(), topn: int = QuerySettings.topn,
+            method: str = QuerySettings.method, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """Words closest to `positive` minus `negative`, as gensim's most_similar(_cosmul) gives.
 
     >>> v = Vectors.from_arrays(["man", "woman", "king", "queen"],
@@ -48,8 +49,8 @@ def analogy(vectors: Vectors, *, positive, negative=(), topn: int = 10, method: 
     if not positive:
         raise InputError("`positive` must hold at least one word. Received: positive=[] "
                          "(type a word such as 'king').")
-    topn = check_int("topn", topn, low=1, high=MAX_TOPN)
-    check_choice("method", method, METHODS)
+    topn = check_value(QuerySettings, "topn", topn)
+    check_value(QuerySettings, "method", method)
     limit = vocabulary_limit("restrict_vocab", restrict_vocab, len(vectors))
     pos_rows = [vectors.row(word) for word in positive]
     neg_rows = [vectors.row(word) for word in negative]
@@ -73,7 +74,7 @@ def analogy(vectors: Vectors, *, positive, negative=(), topn: int = 10, method: 
     return answer[:topn]
 
 
-def neighbours(vectors: Vectors, word: str, *, topn: int = 10,
+def neighbours(vectors: Vectors, word: str, *, topn: int = QuerySettings.topn,
                restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """The `topn` words with the highest cosine to `word` (gensim's most_similar(word)).
 
@@ -117,7 +118,7 @@ def vocabulary_limit(name: str, value, size: int) -> int:
     """
     if value is None:
         return size
-    return min(check_int(name, value, low=1, high=2**62), size)
+    return min(RESTRICT_VOCAB.check(name, value), size)
 
 
 def _unit(vectors: Vectors, row: int) -> np.ndarray:

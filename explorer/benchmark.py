@@ -23,6 +23,7 @@ import numpy as np
 
 from explorer.analogy import mean_direction, vocabulary_limit
 from explorer.errors import InputError
+from explorer.glove_settings import BenchmarkSettings
 from explorer.questions import Questions, default_questions_path, read_questions
 from explorer.vectors import Vectors
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_RESTRICT_VOCAB", "TOTAL_SECTION", "AnalogyEvaluation", "Questions",
            "default_questions_path", "evaluate_analogies", "read_questions"]
 
-DEFAULT_RESTRICT_VOCAB = 300_000
+DEFAULT_RESTRICT_VOCAB = BenchmarkSettings.restrict_vocab  # the table's, under its older name
 TOTAL_SECTION = "Total accuracy"  # gensim's name for the overall row
 
 _BLOCK = 4096  # vocabulary rows per block: the working set stays in cache
@@ -100,7 +101,8 @@ def evaluate_analogies(vectors: Vectors, questions, *, restrict_vocab: int = DEF
     parsed = read_questions(questions)
     if restrict_vocab is None:
         raise InputError("`restrict_vocab` must be a number of words, "
-                         "e.g. 300000 (gensim's default). Received: restrict_vocab=None")
+                         f"e.g. {DEFAULT_RESTRICT_VOCAB} (gensim's default). "
+                         "Received: restrict_vocab=None")
     limit = vocabulary_limit("restrict_vocab", restrict_vocab, len(vectors))
     known = _upper_vocabulary(vectors, limit)
     rows, asked = [], []

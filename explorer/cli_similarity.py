@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 
-from explorer.cli_glove import _vector_options, _vectors
+from explorer.cli_glove import load_vectors, vector_options
+from explorer.constraints import argument
 from explorer.errors import InputError
-from explorer.similarity import DEFAULT_RESTRICT_VOCAB, PAIR_SETS
+from explorer.glove_settings import BenchmarkSettings
+from explorer.similarity import PAIR_SETS
 
 
 def register(subparsers) -> None:
@@ -18,16 +20,16 @@ def register(subparsers) -> None:
     p.add_argument("--pairs", default=None, metavar="FILE",
                    help="word<TAB>word<TAB>score lines (default: gensim's wordsim353.tsv, if "
                         f"installed; or one of {', '.join(PAIR_SETS)})")
-    p.add_argument("--restrict-vocab", type=int, default=DEFAULT_RESTRICT_VOCAB,
+    p.add_argument("--restrict-vocab", **argument(BenchmarkSettings, "restrict_vocab"),
                    help="use only this many of the most frequent words (default %(default)s)")
     p.add_argument("--dummy4unknown", action="store_true",
                    help="score pairs with an unknown word 0 instead of leaving them out")
-    _vector_options(p)
+    vector_options(p)
     p.set_defaults(handler=run_evaluate_pairs)
 
     p = subparsers.add_parser("odd-one-out", help="the word that fits least (gensim doesnt_match)")
     p.add_argument("words", nargs="+", metavar="WORD", help="three or more words")
-    _vector_options(p)
+    vector_options(p)
     p.set_defaults(handler=run_odd_one_out)
 
 
@@ -47,7 +49,7 @@ def run_evaluate_pairs(args) -> int:
     from explorer.similarity import evaluate_pairs
 
     path = _pairs_file(args.pairs)
-    result = evaluate_pairs(_vectors(args), path, restrict_vocab=args.restrict_vocab,
+    result = evaluate_pairs(load_vectors(args), path, restrict_vocab=args.restrict_vocab,
                             dummy4unknown=args.dummy4unknown)
     if args.json:
         print(json.dumps(result.to_dict()))
@@ -63,7 +65,7 @@ def run_evaluate_pairs(args) -> int:
 def run_odd_one_out(args) -> int:
     from explorer.similarity import rank_by_centrality
 
-    ranked = rank_by_centrality(_vectors(args), args.words)
+    ranked = rank_by_centrality(load_vectors(args), args.words)
     if args.json:
         print(json.dumps({"word": ranked[-1][0],
                           "ranking": [[word, score] for word, score in ranked]}))

@@ -22,10 +22,11 @@ import numpy as np
 
 from explorer.analogy import vocabulary_limit
 from explorer.errors import InputError
+from explorer.glove_settings import BenchmarkSettings
 from explorer.vectors import UnknownWordError, Vectors
 from explorer.vectors.types import quote_word
 
-DEFAULT_RESTRICT_VOCAB = 300_000  # gensim's default for evaluate_word_pairs
+DEFAULT_RESTRICT_VOCAB = BenchmarkSettings.restrict_vocab  # gensim's, as for the analogies
 # The two pair sets gensim ships in gensim/test/test_data (gensim is a test requirement only).
 PAIR_SETS = {"WordSim353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
 MIN_ODD_WORDS = 3  # with two words both are equally far from their mean

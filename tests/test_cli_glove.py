@@ -131,3 +131,21 @@ def test_the_real_entry_point(royal_file):
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[0][0] == "queen"
+
+
+def test_command_defaults_and_choices_are_the_settings_tables():
+    import doctest
+
+    import explorer.glove_settings as glove_settings
+    from explorer.__main__ import build_parser
+    from explorer.glove_settings import BenchmarkSettings, QuerySettings
+
+    parser = build_parser()
+    analogy = parser.parse_args(["analogy", "--positive", "king"])
+    assert (analogy.topn, analogy.method) == (QuerySettings().topn, QuerySettings().method)
+    assert parser.parse_args(["neighbours", "frog"]).topn == QuerySettings().topn
+    for command in ("evaluate-analogies", "evaluate-pairs"):
+        assert parser.parse_args([command]).restrict_vocab == BenchmarkSettings().restrict_vocab
+    with pytest.raises(SystemExit):  # argparse refuses a method outside the table's options
+        parser.parse_args(["analogy", "--positive", "king", "--method", "cos"])
+    assert doctest.testmod(glove_settings).failed == 0

@@ -7,6 +7,7 @@ import streamlit as st
 from explorer.analogy import MAX_TOPN, METHODS, analogy, neighbours
 from explorer.charts import analogy_parallelogram
 from explorer.errors import InputError
+from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from ui import state
 from ui.markup import md, md_message
@@ -20,8 +21,8 @@ ABC = ("analogy_a", "analogy_b", "analogy_c")
 MAX_PICTURE_NEIGHBOURS = 10
 DEFAULTS = {
     "analogy_mode": "abc", "analogy_a": "man", "analogy_b": "king", "analogy_c": "woman",
-    "analogy_positive": "king, woman", "analogy_negative": "man", "analogy_method": "cosadd",
-    "analogy_topn": 10, "analogy_picture_neighbours": 3,
+    "analogy_positive": "king, woman", "analogy_negative": "man", "analogy_method": QuerySettings.method,
+    "analogy_topn": QuerySettings.topn, "analogy_picture_neighbours": 3,
 }
 
 

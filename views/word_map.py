@@ -8,6 +8,7 @@ import streamlit as st
 from explorer.analogy import MAX_TOPN, neighbours
 from explorer.charts import MAP_LABELS, word_map
 from explorer.errors import InputError
+from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from explorer.spreadsheet import frame_to_csv
 from ui import state
@@ -24,7 +25,7 @@ DEFAULT_WORDS = ("king, queen, prince, princess, man, woman, boy, girl, father, 
                  "paris, france, rome, italy, berlin, germany, tokyo, japan, "
                  "frog, toad, snake, lizard, apple, banana, orange, grape")
 DEFAULTS = {
-    "word_map_word": "frog", "word_map_topn": 10,
+    "word_map_word": "frog", "word_map_topn": QuerySettings.topn,
     "word_map_source": "typed", "word_map_words": DEFAULT_WORDS, "word_map_centre": "frog",
     "word_map_centre_n": 50, "word_map_top_n": 1000, "word_map_method": "pca",
     "word_map_dims": 2, "word_map_seed": 0, "word_map_search": "",
