@@ -284,3 +284,17 @@ def test_cleanup_deletes_work_unused_for_a_week_and_keeps_work_in_use(store, clo
     assert load_work(store, used).runs == []
     with store.read() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(schema.runs)).scalar() == 0
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    import explorer.board
+    import explorer.room
+    import explorer.store.db
+    import explorer.store.work
+    import explorer.sweep
+
+    for module in (explorer.store.db, explorer.store.work, explorer.room, explorer.sweep,
+                   explorer.board):
+        assert doctest.testmod(module).failed == 0, module.__name__
