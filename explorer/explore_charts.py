@@ -1,7 +1,8 @@
 """Plotly figures for word axes, the bias view and the explorable word map (no st.* calls).
 
-Every point trace carries its row of the map in `customdata`, so a click or a box/lasso
-selection reported by the browser maps back to words whatever trace the point is drawn in.
+Every point trace carries its row of the map (and, on the explorable map, its word) in
+`customdata`, so a click or a box/lasso selection reported by the browser maps back to words
+whatever trace the point is drawn in, and a selection made on an older map is recognised.
 """
 
 from __future__ import annotations
@@ -141,9 +142,12 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     size = 7 if n < WEBGL_FROM else 4
     fig = go.Figure()
     groups = _groups(n, categories, clusters)
+    # A word drawn again on top gets its label there only: two labels on one spot blur.
+    on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())
     for name, rows, colour in groups:
         fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
-                              size=size, labelled=max_labels, legend=len(groups) > 1))
+                              size=size, labelled=max_labels, legend=len(groups) > 1,
+                              unlabelled=on_top))
     layers = [("search matches", list(matches), MATCH, "circle-open", 14),
               (f"neighbours of {words[selected]}" if selected is not None else "neighbours",
                list(neighbours), NEIGHBOUR, "circle", 11),
@@ -181,12 +185,14 @@ def _groups(n, categories, clusters):
 
 
 def _points(trace, frame, rows, words, hover, *, name, colour, size, labelled, legend,
-            symbol="circle", bold=False):
+            symbol="circle", bold=False, unlabelled=frozenset()):
     part = frame.iloc[rows]
-    text = [html.escape(words[r]) if r < labelled else "" for r in rows]
+    text = [html.escape(words[r]) if r < labelled and r not in unlabelled else ""
+            for r in rows]
     return trace(
         x=part["x"], y=part["y"], mode="markers+text", text=text, name=name,
-        customdata=[[r] for r in rows], hovertext=[hover[r] for r in rows], hoverinfo="text",
+        customdata=[[r, words[r]] for r in rows], hovertext=[hover[r] for r in rows],
+        hoverinfo="text",
         textposition="top center", showlegend=legend,
         textfont={"color": colour, "size": 13} if bold else {"size": 10, "color": "#444"},
         marker={"size": size, "color": colour, "symbol": symbol,

@@ -66,6 +66,7 @@ PUBLISHED_TESTS = {
         ("young_people_names", "old_people_names", "pleasant_9", "unpleasant_9"),
 }
 ROLES = ("X", "Y", "A", "B")
+ROLE_NAMES = {"X": "targets X", "Y": "targets Y", "A": "attributes A", "B": "attributes B"}
 
 
 def list_names() -> list[str]:
@@ -89,7 +90,7 @@ class WeatResult:
     statistic: the test statistic (sum over X minus sum over Y).
     p_value: one-sided permutation p-value.
     permutations: splits counted; exact: whether they were all the possible splits.
-    associations: s(w, A, B) of each target word, X first, then Y.
+    associations: s(w, A, B) of each target word, X first, then Y (x_count of X).
     left_out: per role (X, Y, A, B), the words the vectors do not hold.
     """
 
@@ -100,6 +101,7 @@ class WeatResult:
     exact: bool
     associations: dict
     left_out: dict
+    x_count: int
 
 
 def weat(vectors: Vectors, x, y, a, b, *, permutations: int = DEFAULT_PERMUTATIONS,
@@ -147,7 +149,7 @@ def weat(vectors: Vectors, x, y, a, b, *, permutations: int = DEFAULT_PERMUTATIO
     return WeatResult(
         effect_size=float((s_x.mean() - s_y.mean()) / spread), statistic=statistic,
         p_value=p_value, permutations=counted, exact=exact,
-        associations=dict(zip(words, s.tolist())), left_out=left_out)
+        associations=dict(zip(words, s.tolist())), left_out=left_out, x_count=n_x)
 
 
 def _known_rows(vectors: Vectors, role: str, words) -> tuple[list[int], list[str]]:
@@ -157,12 +159,12 @@ def _known_rows(vectors: Vectors, role: str, words) -> tuple[list[int], list[str
     missing = [w for w, row in found if row is None]
     least = MIN_TARGETS if role in "XY" else MIN_ATTRIBUTES
     if len(rows) < least:
-        raise InputError(f"List {role} needs at least {least} word{'s' * (least > 1)} the "
-                         "vectors hold. "
+        raise InputError(f"`{ROLE_NAMES[role]}` needs at least {least} word{'s' * (least > 1)} "
+                         "the vectors hold. "
                          f"Received: {len(typed)} words, {len(rows)} known.")
     if len(missing) > MAX_LOST * len(typed):
         raise InputError(
-            f"List {role}: {len(missing)} of its {len(typed)} words are not in the vectors "
+            f"`{ROLE_NAMES[role]}`: {len(missing)} of its {len(typed)} words are not in the vectors "
             f"(at most a fifth may be missing): {', '.join(missing[:10])}. Remove or respell "
             "them.")
     return rows, missing

@@ -67,11 +67,11 @@ def test_unknown_words_left_out_and_too_many_refused(hand):
                             np.random.default_rng(0).normal(size=(12, 4)))
     r = weat(v, ["w0", "w1", "w2", "w3", "w4", "nope"], ["w5", "w6"], ["w7"], ["w8"])
     assert r.left_out == {"X": ["nope"], "Y": [], "A": [], "B": []}
-    with pytest.raises(InputError, match="List Y: 2 of its 4 words are not in the vectors"):
+    with pytest.raises(InputError, match="`targets Y`: 2 of its 4 words are not in the vectors"):
         weat(v, ["w0", "w1"], ["w2", "w3", "nope", "nada"], ["w7"], ["w8"])
-    with pytest.raises(InputError, match="List X needs at least 2 words"):
+    with pytest.raises(InputError, match="`targets X` needs at least 2 words"):
         weat(hand, ["x1"], ["y1", "y2"], ["a"], ["b"])
-    with pytest.raises(InputError, match="List A needs at least 1 word the vectors hold"):
+    with pytest.raises(InputError, match="`attributes A` needs at least 1 word the vectors hold"):
         weat(hand, ["x1", "x2"], ["y1", "y2"], [], ["b"])
     with pytest.raises(InputError, match="both target lists"):
         weat(hand, ["x1", "x2"], ["x2", "y2"], ["a"], ["b"])

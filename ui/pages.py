@@ -67,6 +67,8 @@ ANALOGY = _add("views/analogy.py", "Analogy", ":material/compare_arrows:", "anal
                GLOVE_VECTORS)
 WORD_MAP = _add("views/word_map.py", "Neighbours & word maps", ":material/hub:", "word-map",
                 GLOVE_VECTORS)
+WORD_AXES = _add("views/word_axes.py", "Word axes", ":material/straighten:", "word-axes",
+                 GLOVE_VECTORS)
 BENCHMARK = _add("views/benchmark.py", "Analogy benchmark", ":material/quiz:", "benchmark",
                  GLOVE_VECTORS)
 WORKSPACE = _add("views/workspace.py", "Save & restore", ":material/save:", "workspace",
