@@ -60,6 +60,7 @@ class ModelSettings:
     validation_split: float = 0.0
     seed: int = 0
     trainable: bool = True
+    mask_zero: bool = False  # Embedding(mask_zero=True): the layers after it skip padding (id 0)
 
     # What each field may be, the one table `checked()`, the workspace and URL readers, the Train
     # page's widgets and `python -m explorer train` read (see explorer/constraints.py).
@@ -74,11 +75,22 @@ class ModelSettings:
                                  note="(0 trains on every review)"),
         "seed": Integer(0, 2**31 - 1),
         "trainable": Boolean(),
+        "mask_zero": Boolean(),
     }
+    # Fields newer than some saved workspace files: a file without them takes the default.
+    OPTIONAL_FIELDS: ClassVar[tuple] = ("mask_zero",)
 
     def checked(self) -> "ModelSettings":
         """Return self when every field keeps its rule, else raise InputError naming the field."""
-        return check_fields(self)
+        check_fields(self)
+        if self.mask_zero and self.head == "flatten":
+            # Keras' Flatten only warns and drops the mask: the padding would still count.
+            raise InputError(
+                "`mask_zero` cannot be used with the Flatten head: Flatten keeps one slot per "
+                "position, padding included, so it cannot skip masked positions (Keras drops the "
+                "mask there). Choose the average-pooling or LSTM head, or turn mask_zero off. "
+                "Received: mask_zero=True, head='flatten'")
+        return self
 
 
 def build_model(*, vocab_size: int, max_length: int, settings: ModelSettings,
@@ -116,7 +128,7 @@ def build_model(*, vocab_size: int, max_length: int, settings: ModelSettings,
     inputs = keras.Input(shape=(max_length,), dtype="int32", name="review")
     x = keras.layers.Embedding(vocab_size, settings.output_dim, name="embedding",
                                embeddings_initializer=embeddings_initializer,
-                               trainable=settings.trainable)(inputs)
+                               trainable=settings.trainable, mask_zero=settings.mask_zero)(inputs)
     if settings.head == "flatten":
         x = keras.layers.Flatten(name="flatten")(x)
     elif settings.head == "average":
@@ -152,7 +164,8 @@ def summary_table(model) -> tuple[pd.DataFrame, dict[str, int]]:
         shape = tuple(layer.output.shape)
         rows.append({
             "layer": layer.name,
-            "type": type(layer).__name__,
+            "type": type(layer).__name__ + (" (mask_zero)" if getattr(layer, "mask_zero", False)
+                                            else ""),
             "output shape": "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")",
             "params": int(layer.count_params()),
         })
@@ -277,18 +290,8 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
         The same `result`. If the loss becomes NaN or infinite, training stops, the weights go
         back to the last good epoch and `result.stopped` says so.
     """
-    import tensorflow as tf
-
     settings = result.settings
-    x = result.encoded.padded
-    y = result.labels
-    train_idx, val_idx = split_indices(y, validation_split=settings.validation_split,
-                                       seed=settings.seed)
-    batch_size = min(settings.batch_size, len(train_idx))
-    train_data = (tf.data.Dataset.from_tensor_slices((x[train_idx], y[train_idx]))
-                  .shuffle(len(train_idx), seed=settings.seed, reshuffle_each_iteration=True)
-                  .batch(batch_size))
-    val_data = (x[val_idx], y[val_idx]) if len(val_idx) else None
+    train_data, val_data = training_data(result)
     every = snapshot_budget(*result.weights_before.shape, epochs=settings.epochs,
                             budget_bytes=SNAPSHOT_BUDGET_BYTES)
     if not every:  # too large for a movie: keep only the start and end, as weights_before/after
@@ -309,6 +312,25 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
             result.snapshots.append(result.weights_after)
             result.snapshot_epochs.append(last)
     return result
+
+
+def training_data(result: TrainResult):
+    """(the seeded, shuffled batches of the training reviews, (x, y) held out or None).
+
+    `train` feeds the batches to `fit`; explorer/stepping.py walks the same pipeline to train
+    a step at a time, so both see the reviews in the same order.
+    """
+    import tensorflow as tf
+
+    settings = result.settings
+    x, y = result.encoded.padded, result.labels
+    train_idx, val_idx = split_indices(y, validation_split=settings.validation_split,
+                                       seed=settings.seed)
+    batch_size = min(settings.batch_size, len(train_idx))
+    train_data = (tf.data.Dataset.from_tensor_slices((x[train_idx], y[train_idx]))
+                  .shuffle(len(train_idx), seed=settings.seed, reshuffle_each_iteration=True)
+                  .batch(batch_size))
+    return train_data, ((x[val_idx], y[val_idx]) if len(val_idx) else None)
 
 
 @functools.cache

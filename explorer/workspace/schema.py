@@ -95,8 +95,10 @@ def read_settings(settings_class, value, where: str):
     if isinstance(value, settings_class):
         return value.checked()
     names = tuple(f.name for f in fields(settings_class))
-    check_keys(where, value, required=names, allowed=names)
-    return settings_class(**{n: check_value(settings_class, n, plain(value[n])) for n in names})
+    optional = getattr(settings_class, "OPTIONAL_FIELDS", ())  # newer than some files
+    check_keys(where, value, required=tuple(n for n in names if n not in optional), allowed=names)
+    given = {n: check_value(settings_class, n, plain(value[n])) for n in names if n in value}
+    return settings_class(**given).checked()
 
 
 def settings_rule(settings_class, where: str, *, intro: str = "") -> Callable:
