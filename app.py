@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from ui import pages, persistence, server_tuning
+from ui import pages, persistence, room_state, server_tuning
 
 server_tuning.skip_keras_clear_session()
 server_tuning.sweep_ended_sessions()
@@ -20,6 +20,9 @@ page = st.navigation(pages.navigation())
 # The page address keeps the reviews and settings, so a refresh or a new session gets them back.
 with persistence.work_kept():
     try:
+        # A room's attendee stays in the room across pages and refreshes (`member=`).
+        room_state.keep_in_address()
+        room_state.sidebar_note()
         page.run()
     except Exception:  # Streamlit's own stop and rerun signals are BaseExceptions and pass through.
         # A bug must never show the user a traceback or take their work: log it, say so, go on.

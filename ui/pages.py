@@ -73,6 +73,7 @@ BENCHMARK = _add("views/benchmark.py", "Analogy benchmark", ":material/quiz:", "
                  GLOVE_VECTORS)
 WORKSPACE = _add("views/workspace.py", "Save & restore", ":material/save:", "workspace",
                  YOUR_WORK)
+ROOM = _add("views/room.py", "Room", ":material/groups:", "room", YOUR_WORK)
 
 
 def navigation() -> dict[str, list[st.Page]]:

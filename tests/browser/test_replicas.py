@@ -2,9 +2,10 @@
 
 The topology of deploy/compose.yaml without containers: Debian's nginx runs deploy/nginx.conf
 (only its `listen` and upstream `server` lines replaced, tests/nginx_proxy.py) in front of two
-`python -m ui.serve` processes on free local ports. Each browser context is one person: its
-route cookie keeps it on one replica, and the websocket, reruns and uploads all go through
-nginx to that replica.
+`python -m ui.serve` processes on free local ports, which share one PostgreSQL database
+(tests/pg.py's throwaway cluster, EXPLORER_DATABASE_URL). Each browser context is one person:
+its route cookie keeps it on one replica, and the websocket, reruns and uploads all go through
+nginx to that replica; a room's board, read from the database, is the same on both.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def topology(browser):
-    """nginx on a free port in front of replicas A and B; yields (proxy, {"A": server, ...})."""
+def topology(browser, pg_cluster):
+    """nginx on a free port in front of replicas A and B, both on one new PostgreSQL database;
+    yields (proxy, {"A": server, "B": server})."""
     require_nginx()
+    env = {"EXPLORER_DATABASE_URL": pg_cluster.new_database("replicas")}
     with ExitStack() as stack:
         replicas = {name: stack.enter_context(start_server(name=f"replica-{name.lower()}",
-                                                           **app_location()))
+                                                           env=env, **app_location()))
                     for name in ("A", "B")}
         backends = [server.base_url.removeprefix("http://") for server in replicas.values()]
         proxy = stack.enter_context(start_nginx(backends, port=free_port()))
@@ -129,3 +132,43 @@ def test_the_app_works_through_nginx_on_either_replica(topology, person, replica
                for _, status, path in mine), sorted(mine)
     print(f"\nreplica {replica}: first page through nginx in {seconds:.1f} s, "
           f"{len(data) / 1e6:.1f} MB upload accepted")
+
+
+def start_room(presenter: AppPage) -> str:
+    """The presenter starts a room with the page's defaults; returns its code."""
+    presenter.open("room")
+    with presenter.rerun_after():
+        presenter.button("Start a room").click()
+    presenter.page.locator("div.room-code").wait_for(timeout=60_000)
+    presenter.wait()
+    return presenter.page.locator("div.room-code").inner_text().strip()
+
+
+def join_room(attendee: AppPage, code: str, name: str) -> None:
+    attendee.open(f"room?room={code}")
+    attendee.widget("room_join_name").locator("input").fill(name)
+    with attendee.rerun_after():
+        attendee.button("Join").click()
+    attendee.wait_for_text(f"You are in room {code}")
+
+
+def wait_for_metric(app: AppPage, label: str, value: str, timeout: float = 60.0) -> float:
+    """Wait until the page shows metric `label` = `value` without being touched; the seconds."""
+    started = time.monotonic()
+    while app.metrics().get(label) != value:
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"{label} stayed {app.metrics().get(label)!r}, not {value!r}, "
+                                 f"for {timeout:.0f} s: {app.metrics()}")
+        app.page.wait_for_timeout(200)
+    return time.monotonic() - started
+
+
+def test_a_room_spans_replicas(topology, person):
+    presenter, ada = person("B"), person("A")
+    code = start_room(presenter)
+    join_room(ada, code, "Ada")
+    # The presenter's board (replica B) learns of the attendee on replica A by itself.
+    seconds = wait_for_metric(presenter, "Attendees", "1")
+    presenter.assert_no_exception()
+    ada.assert_no_exception()
+    print(f"\nroom across replicas: the board on B showed A's attendee {seconds:.1f} s later")

@@ -1,0 +1,231 @@
+"""The Room page in AppTest: a presenter starts a room, attendees join, bad input gets messages.
+
+Each test has its own SQLite database (EXPLORER_DATABASE_URL in a temp folder); the page's
+Store is a cached resource, cleared around each test. Sessions of one test share it, as the
+sessions of one server do.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.apptest_helpers import fresh_app, raw_texts, texts, visit
+from ui import pages, room_state
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch):
+    monkeypatch.setenv("EXPLORER_DATABASE_URL", f"sqlite:///{tmp_path / 'rooms.sqlite3'}")
+    room_state.store.clear()
+    yield
+    room_state.store.clear()
+
+
+def room_page(query: dict | None = None):
+    at = fresh_app()
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return visit(at, pages.ROOM)
+
+
+def start_room(*, sweep: tuple[str, str] | None = None, reviews: str | None = None,
+               locked: bool = False):
+    at = room_page()
+    if reviews:
+        at.radio(key="room_reviews").set_value(reviews)
+    if locked:
+        at.radio(key="room_locked").set_value("locked")
+    if sweep:
+        at.selectbox(key="room_start_sweep_field").set_value(sweep[0])
+        at.text_input(key="room_start_sweep_values").set_value(sweep[1])
+    at.button(key="room_start").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def code_and_key(presenter) -> tuple[str, str]:
+    return tuple(presenter.session_state[room_state.PRESENTER])
+
+
+def join(code: str, name: str, *, query: dict | None = None):
+    at = room_page(query)
+    at.text_input(key="room_join_code").set_value(code)
+    at.text_input(key="room_join_name").set_value(name)
+    at.button(key="FormSubmitter:room_join-Join").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def said(elements) -> str:
+    """What a person reads: escapes shown as characters, bold marks gone."""
+    return re.sub(r"(?<!\\)\*\*", "", raw_texts(elements)).replace("\\", "")
+
+
+def shown_html(at) -> str:
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def test_start_a_room_shows_code_link_and_qr_and_keeps_the_key_out_of_the_address():
+    presenter = start_room()
+    code, key = code_and_key(presenter)
+    assert re.fullmatch(r"[A-HJKMNP-Z]{6}", code)
+    page = shown_html(presenter)
+    assert f">{code}</div>" in page and "font-size:7rem" in page
+    assert f"/room?room={code}" in page and key not in page
+    assert len(presenter.get("imgs")) == 1 or len(presenter.get("image")) == 1
+    # The presenter link, with the key, only in its own box; never in the address.
+    links = [block.value for block in presenter.code]
+    assert links == [f"http://localhost:8501/room?room={code}&presenter={key}"]
+    assert key not in str(dict(presenter.query_params))
+    assert "localhost" in said(presenter.warning)  # attendees could not open this link
+    assert [m.value for m in presenter.metric] == ["0", "0", "0"]
+    assert "Nobody has joined yet" in said(presenter.info)
+
+
+def test_an_attendee_joins_by_typed_code_and_is_told_what_is_shared():
+    code, _ = code_and_key(start_room())
+    attendee = join(code.lower(), "Ada")
+    assert f"You joined room {code} as “Ada”" in said(attendee.info)
+    assert f"You are in room {code}" in said(attendee.success)
+    shared = said(attendee.info)
+    assert "Your runs are shared with this room" in shared
+    assert "Reviews you add yourself are never shown to anyone" in shared
+    assert attendee.query_params[room_state.MEMBER_PARAM] == attendee.session_state[
+        room_state.MEMBER]
+    assert f"Room {code}" in said(attendee.sidebar.info)
+
+
+def test_the_join_link_fills_in_the_code_and_a_sweep_gives_each_attendee_the_next_value():
+    code, _ = code_and_key(start_room(sweep=("vocab_size", "20, 50")))
+    values = []
+    for name in ("Ann", "Bo", "Cy"):
+        attendee = join(code, name, query={"room": code})
+        values.append(attendee.session_state["encode_vocab_size"])
+        assert "The room sweeps Vocabulary size; yours is " in said(attendee.markdown)
+        assert "Your value in the sweep: Vocabulary size = " in said(attendee.sidebar.info)
+    assert values == [20, 50, 20]
+    link_page = room_page({"room": code})
+    assert link_page.text_input(key="room_join_code").value == code
+
+
+def test_the_room_reviews_and_settings_become_the_attendees():
+    code, _ = code_and_key(start_room(reviews="Student feedback", locked=True))
+    attendee = join(code, "Ada")
+    assert "locked" in said(attendee.markdown)
+    from explorer.reviews import load_sample
+
+    assert attendee.session_state["reviews"]["text"].tolist() == load_sample(
+        "Student feedback")["text"].tolist()
+
+
+@pytest.mark.parametrize("code, message", [
+    ("QQQQQQ", "No room has the code QQQQQQ"),
+    ("hello world", "A room code is 6 letters"),
+    ("", "A room code is 6 letters"),
+])
+def test_a_wrong_code_gets_a_message_and_what_was_typed_stays(code, message):
+    start_room()
+    at = join(code, "Ada")
+    assert message in said(at.error)
+    assert at.text_input(key="room_join_name").value == "Ada"
+    assert at.text_input(key="room_join_code").value == code
+    assert room_state.MEMBER not in at.session_state
+
+
+def test_an_expired_room_says_so(monkeypatch):
+    monkeypatch.setenv("EXPLORER_ROOM_HOURS", "0.0002")  # 0.72 s
+    room_state.store.clear()
+    code, _ = code_and_key(start_room())
+    time.sleep(1.0)
+    at = join(code, "Ada")
+    assert f"Room {code} has expired" in said(at.error)
+
+
+def test_a_forged_presenter_key_is_refused_and_the_page_offers_to_join():
+    code, key = code_and_key(start_room())
+    at = room_page({"room": code, "presenter": key[:-2] + "xx"})
+    assert f"does not carry room {code}'s presenter key" in said(at.error)
+    assert room_state.PRESENTER not in at.session_state
+    assert at.text_input(key="room_join_code").value == code
+    assert "presenter" not in dict(at.query_params)
+
+
+def test_the_presenter_link_opens_the_board_on_another_computer_without_the_key_in_the_address():
+    code, key = code_and_key(start_room())
+    elsewhere = room_page({"room": code, "presenter": key})
+    assert code_and_key(elsewhere) == (code, key)
+    assert "presenter" not in dict(elsewhere.query_params)
+    assert f">{code}</div>" in shown_html(elsewhere)
+
+
+def test_a_name_of_ten_thousand_characters_is_cut_and_markup_shows_as_typed():
+    code, _ = code_and_key(start_room())
+    long = join(code, "A" * 10_000)
+    assert "Names are at most 40 characters" in said(long.info)
+    assert long.session_state[room_state.MEMBER]
+    hostile = "**bold** <b>x</b> [link](http://evil.example) ![i](http://evil.example/i.png)"
+    at = join(code, hostile)
+    source = raw_texts(at.success)
+    assert r"\*\*bold\*\* \<b\>x\</b\>" in source and "](http" not in source
+    assert texts(at.success).count("**bold** <b>x</b>") == 1
+
+
+def test_two_attendees_cannot_share_a_name():
+    code, _ = code_and_key(start_room())
+    join(code, "Ada")
+    again = join(code, "ada")
+    assert "already goes by “ada”" in said(again.error)
+
+
+def test_the_presenter_changes_the_sweep_mid_room_and_attendees_keep_their_values():
+    presenter = start_room(sweep=("vocab_size", "20, 50"))
+    code, _ = code_and_key(presenter)
+    first = join(code, "Ann")
+    presenter.selectbox(key="room_change_sweep_field").set_value("epochs")
+    presenter.text_input(key="room_change_sweep_values").set_value("5..15 step 5")
+    presenter.button(key="room_change_sweep").click().run()
+    assert not presenter.exception
+    told = said(presenter.success)
+    assert "next Epochs of 5, 10, 15" in told and "keep the values they were given" in told
+    second = join(code, "Bo")
+    assert second.session_state["train_epochs"] == 5
+    first.run()
+    assert first.session_state["encode_vocab_size"] == 20
+    assert "Vocabulary size = 20" in said(first.sidebar.info)
+    # A sweep that cannot be: a message in the controls' words, the room unchanged.
+    presenter.text_input(key="room_change_sweep_values").set_value("5..x")
+    presenter.button(key="room_change_sweep").click().run()
+    assert not presenter.exception
+    assert "must be numbers separated by commas" in said(presenter.error)
+
+
+def test_leaving_the_room_keeps_the_work_and_ends_the_membership():
+    code, _ = code_and_key(start_room())
+    attendee = join(code, "Ada")
+    attendee.button(key="room_leave").click().run()
+    assert "You left the room" in said(attendee.info)
+    assert room_state.MEMBER not in attendee.session_state
+    assert room_state.MEMBER_PARAM not in dict(attendee.query_params)
+
+
+def test_a_tampered_member_id_in_the_address_is_refused():
+    code, _ = code_and_key(start_room())
+    at = room_page({"member": "not-a-member-id"})
+    assert "does not belong to anyone in a room" in said(at.info)
+    assert room_state.MEMBER not in at.session_state
+
+
+def test_the_presenter_ends_the_room_and_the_attendee_is_told():
+    presenter = start_room()
+    code, _ = code_and_key(presenter)
+    attendee = join(code, "Ada")
+    presenter.checkbox(key="room_end_confirm").check().run()
+    presenter.button(key="room_end").click().run()
+    assert not presenter.exception
+    assert "This room has ended" in said(presenter.warning)
+    attendee.run()
+    assert f"Room {code} was ended by its presenter" in said(attendee.info)
+    assert room_state.MEMBER not in attendee.session_state
