@@ -102,9 +102,10 @@ def to_notebook(cells: list[Cell]) -> str:
     import nbformat
 
     book = nbformat.v4.new_notebook()
-    for cell in cells:
-        book.cells.append(nbformat.v4.new_markdown_cell(cell.note))
-        book.cells.append(nbformat.v4.new_code_cell(cell.code.strip()))
+    for number, cell in enumerate(cells, start=1):
+        # Ids from the step's number, not random ones: the same run gives the same file.
+        book.cells.append(nbformat.v4.new_markdown_cell(cell.note, id=f"step-{number}-note"))
+        book.cells.append(nbformat.v4.new_code_cell(cell.code.strip(), id=f"step-{number}"))
     book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                    "language": "python"}
     nbformat.validate(book)
