@@ -16,7 +16,7 @@ from explorer.model import DEFAULT_START, ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample, validate_reviews
 from explorer.text import EncodeSettings, encode
 from explorer.turns import TurnQueue
-from ui import pages, state
+from ui import pages, state, training_session
 from ui.markup import md_message
 
 # The settings widgets' keys, by the field of EncodeSettings / ModelSettings they hold, and their
@@ -54,7 +54,7 @@ def class_names() -> tuple[str, str]:
 
 def trained_run(message: str):
     """The session's trained run; without one, `message`, a link to Train, and the page stops."""
-    run = st.session_state.get("run")
+    run = training_session.current_run()
     if run is None:
         st.info(message)
         pages.link(pages.TRAIN, "Go to Train")

@@ -30,7 +30,7 @@ from explorer.model import ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample
 from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_from_query,
                                 settings_to_query, workspace_from_json, workspace_to_json)
-from ui import pages, state
+from ui import pages, reviews_state, state, training_session
 from ui.common import (ENCODE_DEFAULTS, ENCODE_KEYS, START_KEY, TRAIN_DEFAULTS, TRAIN_KEYS,
                        ensure_reviews)
 from ui.markup import md_message
@@ -90,7 +90,7 @@ def workspace_bytes(*, include_model: bool = True) -> bytes:
     """
     s = st.session_state
     ensure_reviews()
-    run = s.get("run") if include_model else None
+    run = training_session.current_run() if include_model else None
     model = None
     if run is not None:
         model = saved_model(run, reviews=s.reviews, class_names=s.class_names)
@@ -125,15 +125,10 @@ def open_workspace(content) -> str:
                     "encode_settings": workspace.encode_settings,
                     "model_settings": workspace.model_settings,
                     "embedding_start": workspace.embedding_start})
-    s = st.session_state
-    s.pop("training", None)
-    s.pop("training_done", None)
-    s.train_preview = None
     if run is None:
-        s.pop("run", None)
-        s.runs = []
+        training_session.forget()
     else:
-        state.keep_run(run, only=True)
+        training_session.replace(run)
     model = ("a trained model (" + (run.label or "no name") + f", {run.epochs_run} epochs)"
              if run is not None else "no trained model")
     return " ".join([f"{len(workspace.reviews)} reviews, their class names and settings, and "
@@ -255,13 +250,7 @@ def _default_value() -> str:
 def _apply(work: dict) -> list[str]:
     """Put reviews, class names and settings into the session and its widgets; return notes."""
     s = st.session_state
-    s.reviews = work["reviews"].reset_index(drop=True)
-    s.class_names = tuple(work["class_names"])
-    # Widgets can take a value only before they are drawn; a page shown later draws them afresh.
-    s.reviews_class_0, s.reviews_class_1 = s.class_names
-    s.pop("reviews_pending_names", None)
-    s.pop("reviews_upload_error", None)
-    state.bump("reviews_version")  # the table editor starts again from the new reviews
+    reviews_state.restore(work["reviews"], work["class_names"])
     for name, key in ENCODE_KEYS.items():
         s[key] = work["encode_settings"][name]
     notes = []

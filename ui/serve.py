@@ -25,7 +25,7 @@ FIRST_PAGE_MODULES = (
     "streamlit.runtime.scriptrunner.magic_funcs",
     "streamlit.elements.widgets.data_editor", "streamlit.elements.arrow",
     "explorer.reviews", "explorer.workspace", "explorer.model",
-    "ui.common", "ui.pages", "ui.persistence", "ui.server_tuning", "ui.state",
+    "ui.common", "ui.pages", "ui.persistence", "ui.room_state", "ui.server_tuning", "ui.state",
 )
 
 

@@ -1,4 +1,4 @@
-"""Per-session state that outlives a page: the user's reviews, settings and trained runs.
+"""Per-session state that outlives a page: the settings widgets' values.
 
 Settings widgets are drawn with `persist_state="session"`, so Streamlit keeps their values when
 the user moves to another page. Each page gives its settings their first values with
@@ -10,8 +10,6 @@ other pages can read a setting the user has not yet seen, and a page can change 
 from __future__ import annotations
 
 import streamlit as st
-
-from ui import server_tuning
 
 
 def remember(defaults: dict) -> None:
@@ -33,23 +31,3 @@ def bump(name: str) -> int:
     """Increase a counter used in a widget key, to make Streamlit draw that widget afresh."""
     st.session_state[name] = st.session_state.get(name, 0) + 1
     return st.session_state[name]
-
-
-MAX_RUNS_KEPT = 10  # runs compared on the Train page; older ones are dropped
-
-
-def keep_run(result, *, only: bool = False) -> None:
-    """Make `result` (a TrainResult) the session's model and add it to the runs to compare.
-
-    `only=True` starts the comparison afresh, as when a workspace file replaces the session.
-    """
-    if st.session_state.get("run") is not None:
-        server_tuning.model_dropped()  # the old model is garbage once this run replaces it
-    runs = [] if only else st.session_state.get("runs", [])
-    runs.append({"label": result.label, "history": result.history, "final": result.final,
-                 "epochs": result.epochs_run, "stopped": result.stopped})
-    st.session_state.run = result
-    st.session_state.runs = runs[-MAX_RUNS_KEPT:]
-    # What pages worked out from the previous model would keep that model (and its weights)
-    # alive beside the new one.
-    st.session_state.pop("projection_leans", None)

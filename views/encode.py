@@ -9,7 +9,7 @@ from explorer.constraints import options, widget_bounds
 from explorer.text import EncodeSettings, encode, one_hot
 from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
-from ui import pages, state
+from ui import pages, state, training_session
 from ui.markup import md
 
 # Large review sets are shown a window at a time: a browser table of 100,000 styled rows would
@@ -42,7 +42,7 @@ def render() -> None:
     st.subheader("Which words share an id", divider="gray")
     shared_ids(encoded.encoder)
     st.subheader("An Embedding layer is a lookup table", divider="gray")
-    lookup_table(encoded.encoder, st.session_state.get("run"))
+    lookup_table(encoded.encoder, training_session.current_run())
     pages.link(pages.TRAIN, "Next: train a model on these rows")
 
 

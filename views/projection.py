@@ -10,11 +10,11 @@ import streamlit as st
 from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.spreadsheet import frame_to_csv
-from explorer.lean import class_shares, word_leans
+from explorer.lean import class_shares
 from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
                                  neighbour_table, project_snapshots)
 from explorer.weights import used_ids
-from ui import state
+from ui import projection_state, state
 from ui.common import trained_run
 from ui.markup import md, md_message
 
@@ -174,16 +174,6 @@ def what_cannot_be_drawn(run, ids: list[int], labels: list[str]) -> str | None:
     return None
 
 
-def run_leans(run):
-    """The trained model's lean on each id, measured once per run (it runs the model)."""
-    s = st.session_state
-    cached = s.get("projection_leans")
-    if cached is None or cached[0] is not run:
-        with st.spinner("Measuring how the model leans on each word…"):
-            cached = s.projection_leans = (run, word_leans(run))
-    return cached[1]
-
-
 def colour_by(run, ids, words, trained, nearest, *, vocab_size: int) -> Colouring:
     """The "Colour by" radio; which class each word pulls towards, in the model's eyes or in
     the reviews, and the hover text of each point."""
@@ -192,7 +182,7 @@ def colour_by(run, ids, words, trained, nearest, *, vocab_size: int) -> Colourin
     # labels read HTML tags.
     names = [html.escape(name) for name in s.class_names]
     shown = [md(name) for name in s.class_names]
-    leans = run_leans(run)
+    leans = projection_state.leans(run)
     shares = class_shares(run.encoded.padded, run.labels, vocab_size=vocab_size)
     st.radio("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="projection_colour_by",
              persist_state="session", horizontal=True,

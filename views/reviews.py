@@ -6,7 +6,7 @@ import streamlit as st
 from explorer.errors import InputError
 from explorer.reviews import (DEFAULT_CLASS_NAMES, MAX_UPLOAD_BYTES, load_sample, read_reviews_csv, reviews_to_csv,
                               sample_files, validate_reviews)
-from ui import pages, state
+from ui import pages, reviews_state, state
 from ui.common import class_names, upload_box_mb
 from ui.markup import md, md_message
 
@@ -18,19 +18,16 @@ WINDOW_ROWS = 1_000
 
 def render() -> None:
     names = class_names()
-    state.remember({"reviews_class_0": names[0], "reviews_class_1": names[1]})
-    if "reviews_pending_names" in st.session_state:
-        # Names that came with a loaded file; widgets can only be set before they are drawn.
-        st.session_state.reviews_class_0, st.session_state.reviews_class_1 = (
-            st.session_state.pop("reviews_pending_names"))
+    state.remember(dict(zip(reviews_state.CLASS_KEYS, names)))
+    reviews_state.take_pending_names()
 
     st.title("Reviews")
     st.caption(
         "An Embedding layer learns one vector per word from labelled examples. Start with the ten "
         "restaurant reviews every Keras tutorial uses, or type, load or upload your own."
     )
-    if st.session_state.get("reviews_message"):
-        st.success(st.session_state.pop("reviews_message"))
+    if st.session_state.get(reviews_state.MESSAGE):
+        st.success(st.session_state.pop(reviews_state.MESSAGE))
 
     # The class names are read before the table, whose class column offers them; their boxes
     # are drawn below it, so that the table, the first thing a visitor needs, is drawn first.
@@ -54,27 +51,22 @@ def render() -> None:
     readiness(st.session_state.reviews, names)
 
 
-def replace_reviews(reviews: pd.DataFrame, new_names=None, *, message: str = "") -> None:
+def replace_reviews(reviews: pd.DataFrame, new_names=None, *, message: str) -> None:
     """Swap in a whole new table and draw the page again so every widget shows it."""
-    st.session_state.reviews = reviews.reset_index(drop=True)
-    if new_names is not None:
-        st.session_state.class_names = tuple(new_names)
-        st.session_state.reviews_pending_names = tuple(new_names)
-    st.session_state.reviews_message = message
-    state.bump("reviews_version")
+    reviews_state.replace(reviews, new_names, message=message)
     st.rerun()
 
 
 def typed_class_names(names: tuple[str, str]) -> tuple[tuple[str, str], str | None]:
     """The class names typed in their boxes, made the session's when they are usable; else the
     previous names and what is wrong with the typed ones."""
-    typed = (st.session_state.reviews_class_0.strip(), st.session_state.reviews_class_1.strip())
+    typed = tuple(st.session_state[key].strip() for key in reviews_state.CLASS_KEYS)
     if not all(typed) or typed[0].casefold() == typed[1].casefold():
         return names, ("The two classes need two different, non-empty names; the previous names "
                        f"({md(repr(names[0]))} and {md(repr(names[1]))}) stay until then.")
     if typed != names:
         st.session_state.class_names = names = typed
-        state.bump("reviews_version")
+        reviews_state.redraw_table()
     return names, None
 
 
@@ -91,8 +83,7 @@ def reviews_table(names: tuple[str, str]) -> None:
     if text_chars > MAX_EDITABLE_TEXT_CHARS:
         reviews_window(saved, names, text_chars=text_chars)
         return
-    version = st.session_state.get("reviews_version", 0)
-    editor_key = f"reviews_editor_{version}"
+    editor_key = reviews_state.editor_key()
     if editor_key not in st.session_state:
         # A fresh editor (first visit, back from another page, or a new table): show the saved
         # table. Explicit dtypes: an empty column would otherwise be float, which the text
@@ -169,18 +160,18 @@ def upload_box(names) -> None:
         try:
             table, new_names = read_reviews_csv(upload.getvalue(), class_names=names)
         except InputError as error:
-            s.reviews_upload_error = f"{md(upload.name)}: {md_message(error)}"
+            s[reviews_state.UPLOAD_ERROR] = f"{md(upload.name)}: {md_message(error)}"
         else:
             if len(table) == 0:
-                s.reviews_upload_error = (
+                s[reviews_state.UPLOAD_ERROR] = (
                     f"{md(upload.name)} has a header but no reviews under it: add rows of "
                     "text,label to the file, or load a sample.")
             else:
-                s.reviews_upload_error = None
+                s[reviews_state.UPLOAD_ERROR] = None
                 replace_reviews(table, new_names,
                                 message=f"Loaded {len(table)} reviews from {md(upload.name)}.")
-    if s.get("reviews_upload_error"):
-        st.error(s.reviews_upload_error + " Your table below is unchanged.")
+    if s.get(reviews_state.UPLOAD_ERROR):
+        st.error(s[reviews_state.UPLOAD_ERROR] + " Your table below is unchanged.")
 
 
 def readiness(reviews: pd.DataFrame, names) -> None:

@@ -1,7 +1,5 @@
 """Train: build the small Keras model (Embedding → head → sigmoid) and watch it learn, epoch by epoch."""
 
-import threading
-
 import pandas as pd
 import streamlit as st
 
@@ -11,13 +9,11 @@ from explorer.errors import InputError
 from explorer.constraints import options, widget_bounds
 from explorer.model import HEADS, STARTS, ModelSettings, predict_texts, prepare, train
 from explorer.starting_weights import embedding_matrix_for
-from ui import pages, state
+from ui import pages, state, training_session
 from ui.markup import md, md_message
 from ui.common import TRAIN_DEFAULTS, encoded_reviews, training_queue
 from ui.glove import default_vectors
 
-# The longest this page waits for an interrupted training to end its epoch.
-TRAINING_HANDOFF_S = 60.0
 # How often the live chart and progress bar are redrawn while training. Each redraw of the chart
 # is a new Plotly chart, which the browser keeps hidden until it has laid it out: redrawn every
 # epoch at tutorial speed (a hundred a second) it was never seen. The last epoch is always drawn.
@@ -40,7 +36,7 @@ def render() -> None:
         "head, and ends in one sigmoid unit: the probability that the review is of class 1. "
         "Training nudges every vector so that this probability gets right."
     )
-    keep_interrupted_run()
+    training_session.keep_interrupted()
 
     glove_start = settings_widgets()
     encoded_and_labels = encoded_reviews()
@@ -53,12 +49,12 @@ def render() -> None:
     # --- the model before training --------------------------------------------------------------
     st.subheader("The model", divider="gray")
     try:
-        preview = untrained_model(encoded, labels, settings, initial_embedding,
+        untrained = untrained_run(encoded, labels, settings, initial_embedding,
                                   start=s.train_start_from)
     except InputError as error:
         st.warning(md_message(error))
         st.stop()
-    show_model(preview, vocab_size=encoded.encoder.vocab_size, output_dim=settings.output_dim)
+    show_model(untrained, vocab_size=encoded.encoder.vocab_size, output_dim=settings.output_dim)
 
     # --- training -------------------------------------------------------------------------------
     st.subheader("Training", divider="gray")
@@ -67,35 +63,16 @@ def render() -> None:
     stop_col.button("Stop", key="train_stop", width="stretch",
                     help="Ends training after the current epoch and keeps what was learnt.")
     if start:
-        train_now(preview, settings, start=s.train_start_from)
+        train_now(untrained, settings, start=s.train_start_from)
 
-    run = s.get("run")
+    run = training_session.current_run()
     if run is None:
         st.info("Press Train to start. The curves grow as each epoch ends.")
         st.stop()
     show_run(run)
     try_a_review(run, s.class_names)
-    runs_side_by_side(s.get("runs", []))
+    runs_side_by_side(training_session.compared_runs())
     pages.link(pages.WEIGHTS, "Next: read the weights it learnt")
-
-
-def keep_interrupted_run() -> None:
-    """A Stop click (or any widget change) while training reruns the page and interrupts
-    training at an epoch end; what was learnt so far is kept as the session's run."""
-    s = st.session_state
-    if s.get("training") is None:
-        return
-    interrupted = s.pop("training")
-    # With Streamlit's fast reruns this run starts while the interrupted one may still be ending
-    # its epoch in another thread; wait until train() has let go of the result.
-    done = s.pop("training_done", None)
-    if done is not None:
-        done.wait(timeout=TRAINING_HANDOFF_S)
-    if interrupted.epochs_run:  # train() already kept its weights, time and last snapshot
-        interrupted.stopped = interrupted.stopped or (
-            f"Training was stopped after epoch {interrupted.epochs_run} of "
-            f"{interrupted.settings.epochs}; the weights learnt so far are kept.")
-        state.keep_run(interrupted)
 
 
 def settings_widgets() -> bool:
@@ -168,25 +145,24 @@ def glove_start_matrix(encoded, *, seed: int):
     return matrix
 
 
-def untrained_model(encoded, labels, settings: ModelSettings, initial_embedding, *, start: str):
-    """An untrained model for these reviews and settings, built once and reused on reruns."""
-    s = st.session_state
+def untrained_run(encoded, labels, settings: ModelSettings, initial_embedding, *, start: str):
+    """An untrained run for these reviews and settings, built once and reused on reruns."""
     signature = (encoded.settings, encoded.padded.tobytes(), labels.tobytes(), settings, start)
-    cached = s.get("train_preview")
-    if cached is None or cached[0] != signature:
+
+    def build():
         with st.spinner("Building the model (the first time loads TensorFlow)…"):
-            cached = s.train_preview = (signature, prepare(
-                encoded, labels, settings=settings, initial_embedding=initial_embedding))
-    return cached[1]
+            return prepare(encoded, labels, settings=settings, initial_embedding=initial_embedding)
+
+    return training_session.untrained_run(signature, build)
 
 
-def show_model(preview, *, vocab_size: int, output_dim: int) -> None:
+def show_model(untrained, *, vocab_size: int, output_dim: int) -> None:
     """The model's layers and weight counts, before training."""
-    st.dataframe(preview.summary, hide_index=True, width="stretch")
+    st.dataframe(untrained.summary, hide_index=True, width="stretch")
     m1, m2, m3 = st.columns(3)
-    m1.metric("Total params", f"{preview.totals['total']:,}")
-    m2.metric("Trainable params", f"{preview.totals['trainable']:,}")
-    m3.metric("Non-trainable params", f"{preview.totals['non_trainable']:,}")
+    m1.metric("Total params", f"{untrained.totals['total']:,}")
+    m2.metric("Trainable params", f"{untrained.totals['trainable']:,}")
+    m3.metric("Non-trainable params", f"{untrained.totals['non_trainable']:,}")
     st.caption(f"The Embedding table has vocab_size × output_dim = {vocab_size} × "
                f"{output_dim} = {vocab_size * output_dim:,} weights.")
 
@@ -211,15 +187,11 @@ def run_label(settings: ModelSettings, *, start: str, number: int) -> str:
     return label
 
 
-def train_now(preview, settings: ModelSettings, *, start: str) -> None:
-    """Train `preview` (the untrained model built from exactly these settings), drawing the
-    curves as it learns; keep it as the session's run and draw the page again."""
-    s = st.session_state
-    result = preview
-    s.train_preview = None  # it is about to learn; the next preview must start fresh
-    result.label = run_label(settings, start=start, number=len(s.get("runs", [])) + 1)
-    done = threading.Event()  # set by this thread however its run ends (see the top)
-    s.training, s.training_done = result, done
+def train_now(run, settings: ModelSettings, *, start: str) -> None:
+    """Train `run` (the untrained run built from exactly these settings), drawing the curves
+    as it learns; it becomes the session's run and the page is drawn again."""
+    run.label = run_label(settings, start=start,
+                          number=len(training_session.compared_runs()) + 1)
     progress = st.progress(0.0, text="Starting…")
     chart = st.empty()
 
@@ -249,15 +221,11 @@ def train_now(preview, settings: ModelSettings, *, start: str) -> None:
                                     "training now on this server. It starts by itself; Stop "
                                     "leaves the line.")
 
-    try:
+    with training_session.training(run):
         with training_queue().turn(on_wait):
-            train(result, on_epoch=on_epoch)
-        if result.epochs_run:  # ended early (the loss became NaN): show the epoch it reached
-            draw(result.epochs_run, result.history, last=True)
-    finally:
-        done.set()
-    s.training = None
-    state.keep_run(result)
+            train(run, on_epoch=on_epoch)
+        if run.epochs_run:  # ended early (the loss became NaN): show the epoch it reached
+            draw(run.epochs_run, run.history, last=True)
     st.rerun()
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from explorer.errors import InputError
 from explorer.workspace import MAX_FILE_BYTES, MAX_QUERY_CHARS
-from ui import pages, persistence
+from ui import pages, persistence, training_session
 from ui.common import class_names, upload_box_mb
 from ui.markup import md, md_message
 
@@ -14,7 +14,7 @@ STARTS = {"random": "random values", "glove_frozen": "GloVe, frozen", "glove_tun
 def render() -> None:
     s = st.session_state
     names = class_names()
-    run = s.get("run")
+    run = training_session.current_run()
     st.title("Save & restore")
     st.caption(
         "A refresh, a lost connection or a restarted server starts a new session. Your reviews "
