@@ -15,6 +15,11 @@ def default_questions_path() -> Path | None:
 
     gensim is only a test requirement; without it, users upload the file.
     """
+    return gensim_test_file("questions-words.txt")
+
+
+def gensim_test_file(name: str) -> Path | None:
+    """A file of gensim's test data (e.g. 'wordsim353.tsv'), if gensim is installed."""
     try:
         import importlib.util
 
@@ -23,8 +28,7 @@ def default_questions_path() -> Path | None:
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    package = Path(list(spec.submodule_search_locations)[0])
-    path = package / "test" / "test_data" / "questions-words.txt"
+    path = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data" / name
     return path if path.is_file() else None
 
 

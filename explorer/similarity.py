@@ -23,6 +23,7 @@ import numpy as np
 from explorer.analogy import vocabulary_limit
 from explorer.errors import InputError
 from explorer.glove_settings import BenchmarkSettings
+from explorer.questions import gensim_test_file
 from explorer.vectors import UnknownWordError, Vectors
 from explorer.vectors.types import quote_word
 
@@ -32,20 +33,6 @@ PAIR_SETS = {"WordSim353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
 MIN_ODD_WORDS = 3  # with two words both are equally far from their mean
 MAX_ODD_WORDS = 100
 _QUOTE_LINE = 60
-
-
-def gensim_test_file(name: str) -> Path | None:
-    """A file of gensim's test data (e.g. 'wordsim353.tsv'), if gensim is installed."""
-    try:
-        import importlib.util
-
-        spec = importlib.util.find_spec("gensim")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "test" / "test_data" / name
-    return path if path.is_file() else None
 
 
 def default_pairs_path(name: str = "WordSim353") -> Path | None:

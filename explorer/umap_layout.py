@@ -17,7 +17,7 @@ UMAP_NEIGHBOURS = 15
 
 def umap_layout(data, n_components, random_state, init) -> np.ndarray:
     """Lay out the rows of `data` (checked, float64); `init` a starting layout or None."""
-    umap = _import_umap()
+    umap = import_umap()
     n = data.shape[0]
     if init is None:
         # The spectral start needs more points than output dimensions + 1.
@@ -29,7 +29,8 @@ def umap_layout(data, n_components, random_state, init) -> np.ndarray:
     return np.asarray(reducer.fit_transform(data), dtype=np.float64)
 
 
-def _import_umap():
+def import_umap():
+    """The umap module, imported without TensorFlow; InputError saying how to install it."""
     # umap-learn's __init__ also imports ParametricUMAP, which loads TensorFlow: seconds spent
     # for nothing, and only explorer.model may load it. Blocking that submodule makes umap
     # take its own "TensorFlow not installed" branch.
