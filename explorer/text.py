@@ -43,6 +43,11 @@ MAX_LENGTH = 1_000
 PADDING_ID = 0
 UNKNOWN_ID = 1  # vocabulary encoding only
 UNKNOWN_TOKEN = "[UNK]"
+# `Encoder.row_labels`' labels for ids no word maps to. Tokens never hold "(" or ")" (tokenize
+# drops them), so a label is one of these or a word list; explorer.weights.used_ids relies on it.
+PADDING_LABEL = "(padding)"
+UNUSED_LABEL = "(unused)"
+NO_WORD_LABELS = (PADDING_LABEL, UNUSED_LABEL)
 
 
 @dataclass(frozen=True)
@@ -163,11 +168,11 @@ class Encoder:
         labels = []
         for index in range(self.vocab_size):
             if index == PADDING_ID:
-                labels.append("(padding)")
+                labels.append(PADDING_LABEL)
             elif index in mapping:
                 labels.append(", ".join(mapping[index]))
             else:
-                labels.append("(unused)")
+                labels.append(UNUSED_LABEL)
         return labels
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.spreadsheet import safe_cell
+from explorer.text import NO_WORD_LABELS
 
 
 def weight_table(weights: np.ndarray, row_labels: list[str]) -> pd.DataFrame:
@@ -28,7 +29,7 @@ def weight_table(weights: np.ndarray, row_labels: list[str]) -> pd.DataFrame:
 
 def used_ids(row_labels: list[str]) -> list[int]:
     """Ids that at least one word maps to (not padding, not unused)."""
-    return [i for i, label in enumerate(row_labels) if not label.startswith("(")]
+    return [i for i, label in enumerate(row_labels) if label not in NO_WORD_LABELS]
 
 
 def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, str]:

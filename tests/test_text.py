@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from explorer.errors import InputError
-from explorer.text import (EncodeSettings, encode, fit_encoder, one_hot, pad, stable_hash_id,
-                           tokenize)
+from explorer.text import (NO_WORD_LABELS, PADDING_LABEL, UNUSED_LABEL, EncodeSettings, encode,
+                           fit_encoder, one_hot, pad, stable_hash_id, tokenize)
+from explorer.weights import used_ids
 
 RESTAURANT = ["Never coming back!", "horrible service", "rude waitress", "cold food",
               "horrible food!", "awesome", "awesome services!", "rocks", "poor work",
@@ -100,3 +101,13 @@ def test_encoding_is_the_same_in_another_process():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     here = encode(["awesome services!", "emoji 😀"], EncodeSettings(vocab_size=1000)).padded.tolist()
     assert out.stdout.strip() == str(here)
+
+
+def test_the_ids_no_word_maps_to_are_labelled_by_the_named_markers():
+    # The contract explorer.weights.used_ids reads: padding and unused ids carry NO_WORD_LABELS,
+    # and no word can look like one (tokenize drops brackets).
+    encoder = fit_encoder(["good food", "bad (food)"], method="vocabulary", vocab_size=8)
+    assert encoder.row_labels() == [PADDING_LABEL, UNUSED_LABEL, "food", "good", "bad",
+                                    UNUSED_LABEL, UNUSED_LABEL, UNUSED_LABEL]
+    assert used_ids(encoder.row_labels()) == [2, 3, 4]
+    assert NO_WORD_LABELS == ("(padding)", "(unused)")
