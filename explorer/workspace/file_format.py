@@ -121,9 +121,7 @@ def workspace_to_json(*, reviews: pd.DataFrame, class_names, encode_settings,
     >>> text = workspace_to_json(
     ...     reviews=pd.DataFrame({"text": ["awesome"], "label": [1]}),
     ...     class_names=["negative", "positive"],
-    ...     encode_settings={"method": "hashing", "vocab_size": 50, "max_length": 4,
-    ...                      "padding": "post", "truncating": "post"},
-    ...     model_settings=ModelSettings())
+    ...     encode_settings=EncodeSettings(), model_settings=asdict(ModelSettings()))
     >>> workspace_from_json(text).reviews.to_dict("records")
     [{'text': 'awesome', 'label': 1}]
 
