@@ -1,12 +1,15 @@
 """Encode: how each review becomes a row of integer ids, the only thing an Embedding layer reads."""
 
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from explorer.model import embedding_lookup
 from explorer.constraints import options, widget_bounds
-from explorer.text import EncodeSettings, encode, one_hot
+from explorer.keras_code import keras_encode_code
+from explorer.text import HASHING_METHODS, EncodeSettings, encode, one_hot
 from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
 from ui import pages, state, training_session
@@ -29,7 +32,10 @@ def render() -> None:
         "and every review is padded or cut to `max_length` ids, so that all rows have one length."
     )
     settings_widgets()
-    result = encoded_reviews()
+    # keras_hashing asks Keras' own Hashing layer, so its first use loads TensorFlow.
+    with st.spinner("Loading Keras for its Hashing layer…", show_time=True) \
+            if st.session_state.get("encode_method") == "keras_hashing" else nullcontext():
+        result = encoded_reviews()
     if result is None:
         st.stop()
     encoded, labels = result
@@ -43,6 +49,8 @@ def render() -> None:
     shared_ids(encoded.encoder)
     st.subheader("An Embedding layer is a lookup table", divider="gray")
     lookup_table(encoded.encoder, training_session.current_run())
+    st.subheader("How today's Keras does it", divider="gray")
+    keras_equivalent(encoded.settings)
     pages.link(pages.TRAIN, "Next: train a model on these rows")
 
 
@@ -52,7 +60,8 @@ def settings_widgets() -> None:
              persist_state="session",
              help="hashing: a stable hash of the word picks its id (like Keras' old one_hot), "
                   "so two words can share an id. vocabulary: the most frequent words get the low "
-                  "ids; id 1 stands for words outside the vocabulary.")
+                  "ids; id 1 stands for words outside the vocabulary. keras_hashing: Keras' own "
+                  "Hashing layer (FarmHash), also the same in every process.")
     c2.number_input("Vocabulary size", **widget_bounds(EncodeSettings, "vocab_size"), step=1,
                     key="encode_vocab_size", persist_state="session",
                     help="Number of ids, including 0 for padding.")
@@ -134,8 +143,25 @@ def shared_ids(encoder) -> None:
             "one, and the model then cannot tell them apart. A larger vocabulary size makes this "
             "rarer."
         )
-    elif encoder.method == "hashing":
+    elif encoder.method in HASHING_METHODS:
         st.success("No two words share an id at this vocabulary size.")
+
+
+def keras_equivalent(settings: EncodeSettings) -> None:
+    """The Keras 3 layers that encode these reviews, and where their ids differ from ours."""
+    why = {
+        "vocabulary": "`keras.layers.TextVectorization` gives these ids: the same words, the "
+                      "same order, except that words of equal count are ordered by the words "
+                      "themselves (in reverse), where this page keeps their first appearance.",
+        "keras_hashing": "`keras.layers.Hashing` is this encoding: these are its ids.",
+        "hashing": "Keras 3 has no md5 hashing (its old `one_hot` used Python's `hash`, which "
+                   "changes from run to run); `keras.layers.Hashing` is its successor, with "
+                   "other ids: choose keras_hashing above to see them.",
+    }[settings.method]
+    st.markdown(why + " The standardize function splits words as this page does; Python also "
+                "splits at Unicode spaces (such as the no-break space), TensorFlow only at ASCII "
+                "ones.")
+    st.code(keras_encode_code(settings), language="python")
 
 
 def lookup_table(encoder, run) -> None:

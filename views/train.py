@@ -9,7 +9,7 @@ from explorer.errors import InputError
 from explorer.constraints import options, widget_bounds
 from explorer.model import HEADS, STARTS, ModelSettings, predict_texts, prepare, train
 from explorer.starting_weights import embedding_matrix_for
-from ui import pages, state, training_session
+from ui import pages, state, take_home, training_session
 from ui.markup import md, md_message
 from ui.common import TRAIN_DEFAULTS, encoded_reviews, training_queue
 from ui.glove import default_vectors
@@ -70,6 +70,7 @@ def render() -> None:
         st.info("Press Train to start. The curves grow as each epoch ends.")
         st.stop()
     show_run(run)
+    take_home.downloads(run, s.reviews["text"].astype(str).tolist(), s.class_names)
     try_a_review(run, s.class_names)
     runs_side_by_side(training_session.compared_runs())
     pages.link(pages.WEIGHTS, "Next: read the weights it learnt")

@@ -1,0 +1,60 @@
+"""AppTest: the Train page offers the run as a Keras script and a notebook once trained; the
+Encode page offers Keras' Hashing as a third encoding and shows the Keras code for its settings."""
+
+import ast
+import json
+
+from explorer.keras_code import keras_encode_code
+from explorer.text import EncodeSettings
+from tests.apptest_helpers import fresh_app, texts, visit
+from ui import take_home
+
+
+def download_buttons(at):
+    return {e.proto.label: e for e in at.get("download_button")}
+
+
+def test_no_downloads_before_training_then_script_and_notebook_of_the_run():
+    at = fresh_app()
+    at.session_state["train_epochs"] = 4
+    visit(at, "views/train.py")
+    assert not download_buttons(at)
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    buttons = download_buttons(at)
+    assert set(buttons) == {"Download as Keras script", "Download as notebook"}
+    assert "standalone Keras 3 program" in texts(at.caption)
+
+    # What the buttons would send, built from the session's run as the page builds it.
+    run = at.session_state["run"]
+    reviews = at.session_state["reviews"]["text"].astype(str).tolist()
+    names = at.session_state["class_names"]
+    script = take_home.program_file(run, reviews, names, fmt="py")
+    ast.parse(script)
+    assert "EPOCHS = 4\n" in script and repr(reviews[0]) in script
+    book = json.loads(take_home.program_file(run, reviews, names, fmt="ipynb"))
+    code_cells = [c for c in book["cells"] if c["cell_type"] == "code"]
+    assert len(code_cells) * 2 == len(book["cells"])
+    assert all("".join(c["source"]) in script for c in code_cells)
+
+
+def test_encode_offers_keras_hashing_with_collisions_and_the_keras_code():
+    at = fresh_app()
+    at.session_state["encode_vocab_size"] = 5
+    visit(at, "views/encode.py")
+    assert "keras_hashing" in at.radio(key="encode_method").options
+    at.radio(key="encode_method").set_value("keras_hashing").run()
+    assert not at.exception
+    # Every word lands on one of 4 ids: the page names the shared ones.
+    assert "id(s) hold more than one word" in texts(at.warning)
+    code = [c.value.strip() for c in at.code]
+    assert keras_encode_code(EncodeSettings(method="keras_hashing", vocab_size=5)).strip() in code
+    assert "is this encoding: these are its ids" in texts(at.markdown)
+
+
+def test_encode_vocabulary_names_the_text_vectorization_difference():
+    at = fresh_app()
+    at.session_state["encode_method"] = "vocabulary"
+    visit(at, "views/encode.py")
+    assert "TextVectorization" in texts(at.markdown)
+    assert any("TextVectorization(max_tokens=50" in c.value for c in at.code)
