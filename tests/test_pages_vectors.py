@@ -9,7 +9,7 @@ from explorer.benchmark import default_questions_path
 from explorer.charts import analogy_section_bars
 from explorer.errors import InputError
 from tests.apptest_helpers import fresh_app, texts, visit
-from ui.vectors_choice import Choice, load_folder_file
+from ui.vectors_choice import FOLDER, Choice, load_folder_file
 
 TINY = b"man 1 0 1\nwoman -1 0 1\nking 1 1 0\nqueen -1 1 0\napple 0 0 -1\n"
 # Answers checked by hand and against gensim 4.4's evaluate_word_analogies: king - man + woman
@@ -198,7 +198,7 @@ def test_a_name_outside_the_folder_is_refused(folder, tmp_path):
     at = vectors_page("folder")
     assert "holds no vector files" in texts(at.info)  # the link is not offered
     # A session whose choice points outside (say, an old or hand-made one) goes back to GloVe.
-    at.session_state["vectors_choice"] = Choice("file", "../outside.txt")
+    at.session_state["vectors_choice"] = Choice(FOLDER, "../outside.txt")
     at = visit(at, "views/benchmark.py")
     assert "must be a file inside the vectors folder" in texts(at.warning)
     assert "Using GloVe 6B 50d instead" in texts(at.warning)

@@ -35,18 +35,24 @@ NOTE_KEY = "vectors_choice_note"  # why a choice could not be kept, shown once b
 MAX_SHARED_FILES = 4  # folder files held in memory at once, across all sessions
 
 
+# Where vectors come from: a Choice's kind, and the Vectors page's "Where the vectors come
+# from" options (the same words, so a choice and the radio never disagree on a name).
+SHIPPED, FOLDER, UPLOAD = "glove", "folder", "upload"
+
+
 @dataclasses.dataclass(frozen=True)
 class Choice:
-    """What a session chose: kind "glove", "file" (a name in the folder) or "upload"."""
+    """What a session chose: kind SHIPPED (GloVe), FOLDER (a file's name in the vectors
+    folder) or UPLOAD."""
 
-    kind: str = "glove"
+    kind: str = SHIPPED
     name: str = GLOVE_NAME
     on_error: str = "skip"
 
     @property
     def label(self) -> str:
-        return {"glove": f"{self.name} (shipped)", "file": f"{self.name} (vectors folder)",
-                "upload": f"{self.name} (uploaded)"}[self.kind]
+        return {SHIPPED: f"{self.name} (shipped)", FOLDER: f"{self.name} (vectors folder)",
+                UPLOAD: f"{self.name} (uploaded)"}[self.kind]
 
 
 GLOVE = Choice()
@@ -131,7 +137,7 @@ def parse_upload(data, *, name: str, on_error: str = "skip") -> Loaded:
 
 def use(choice: Choice, vectors: Vectors | None = None) -> None:
     """Make `choice` this session's vectors; an upload passes its parsed `vectors`."""
-    if choice.kind == "upload":
+    if choice.kind == UPLOAD:
         st.session_state[UPLOADED_KEY] = vectors
     else:
         # Nothing else needs the upload any more; let its memory go.
@@ -151,12 +157,12 @@ def current_vectors() -> Vectors:
     `vectors_badge()` says why.
     """
     choice = current_choice()
-    if choice.kind == "file":
+    if choice.kind == FOLDER:
         try:
             return load_folder_file(choice.name, on_error=choice.on_error).vectors
         except InputError as error:
             st.session_state[NOTE_KEY] = f"{error} Using {GLOVE_NAME} instead."
-    elif choice.kind == "upload":
+    elif choice.kind == UPLOAD:
         uploaded = st.session_state.get(UPLOADED_KEY)
         if uploaded is not None:
             return uploaded

@@ -8,11 +8,12 @@ from explorer.vectors import (GLOVE_NAME, MAX_DIM, MAX_UPLOAD_WORDS, REASONS, VE
                               list_vector_files, vectors_dir)
 from ui import state
 from ui.markup import md, md_message
-from ui.vectors_choice import (GLOVE, Choice, current_choice, load_folder_file, load_glove,
-                               parse_upload, upload_limit_mb, use, vectors_badge)
+from ui.vectors_choice import (FOLDER, GLOVE, SHIPPED, UPLOAD, Choice, current_choice,
+                               load_folder_file, load_glove, parse_upload, upload_limit_mb, use,
+                               vectors_badge)
 
-SOURCES = {"glove": "GloVe 6B 50d (shipped)", "folder": "A file from the vectors folder",
-           "upload": "Upload a file"}
+SOURCES = {SHIPPED: "GloVe 6B 50d (shipped)", FOLDER: "A file from the vectors folder",
+           UPLOAD: "Upload a file"}
 ON_ERROR = {"skip": "Skip them and count them", "raise": "Refuse the file"}
 SOURCE_NAMES = {"memory": "already in this server's memory", "cache": "mapped from the fast cache",
                 "text": "read from the text file (a fast cache was written beside it)",
@@ -20,7 +21,7 @@ SOURCE_NAMES = {"memory": "already in this server's memory", "cache": "mapped fr
 
 
 def render() -> None:
-    state.remember({"vectors_source": "glove", "vectors_on_error": "skip"})
+    state.remember({"vectors_source": SHIPPED, "vectors_on_error": "skip"})
     s = st.session_state
     st.title("Vectors")
     st.caption(
@@ -38,9 +39,9 @@ def render() -> None:
              help="Skipped lines are counted, with their first line numbers. Refusing stops at "
                   "the first bad line and names it.")
     on_error = s.vectors_on_error
-    if s.vectors_source == "glove":
+    if s.vectors_source == SHIPPED:
         glove_source()
-    elif s.vectors_source == "folder":
+    elif s.vectors_source == FOLDER:
         folder_source(on_error)
     else:
         upload_source(on_error)
@@ -124,7 +125,7 @@ def folder_source(on_error: str) -> None:
         except InputError as error:
             remember_outcome(error=f"{error}")
         else:
-            use(Choice("file", s.vectors_file, on_error))
+            use(Choice(FOLDER, s.vectors_file, on_error))
             remember_outcome(loaded)
 
 
@@ -135,14 +136,14 @@ def upload_source(on_error: str) -> None:
         f"GloVe or word2vec text, up to {limit} MB (kept in this session only)",
         key="vectors_upload", max_upload_size=limit,
         help=f"Larger files, or more than {MAX_UPLOAD_WORDS:,} words: put them in the vectors "
-             f"folder ({VECTORS_DIR_VARIABLE}) and choose \"{SOURCES['folder']}\". Lines may "
+             f"folder ({VECTORS_DIR_VARIABLE}) and choose \"{SOURCES[FOLDER]}\". Lines may "
              f"hold up to {MAX_DIM:,} numbers.")
     if upload is None:
         return
     # Each file is parsed once per setting; reruns must not parse it again. Going back to
     # an upload after using other vectors parses it again (its memory was let go).
     fresh = s.get("vectors_upload_done") != (upload.file_id, on_error)
-    in_use = current_choice() == Choice("upload", upload.name, on_error)
+    in_use = current_choice() == Choice(UPLOAD, upload.name, on_error)
     again = not fresh and not in_use and st.button(f"Use {upload.name}", key="vectors_use_upload",
                                                    type="primary")
     if fresh or again:
@@ -153,7 +154,7 @@ def upload_source(on_error: str) -> None:
         except InputError as error:
             remember_outcome(error=f"{error}")
         else:
-            use(Choice("upload", upload.name, on_error), loaded.vectors)
+            use(Choice(UPLOAD, upload.name, on_error), loaded.vectors)
             remember_outcome(loaded)
 
 
