@@ -11,7 +11,7 @@ from explorer.errors import InputError
 from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from explorer.spreadsheet import frame_to_csv
-from ui import state
+from ui import map_explorer, state
 from ui.markup import md, md_message
 from ui.vectors_choice import vectors_badge, vectors_key, words_in
 
@@ -51,10 +51,13 @@ def render() -> None:
     st.radio("Words", list(SOURCES), format_func=SOURCES.get, key="word_map_source",
              persist_state="session", horizontal=True)
     words = chosen_words(vectors, vkey)
-    c1, c2, c3 = st.columns(3)
+    if words is not None:
+        words = map_explorer.isolated_words(words)
+    c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
     c1.radio("Method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key="word_map_method",
              persist_state="session", horizontal=True)
     c2.radio("Dimensions", [2, 3], key="word_map_dims", persist_state="session", horizontal=True)
+    map_explorer.sphereize_control(c4)
     c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="word_map_seed",
                     persist_state="session", disabled=s.word_map_method == "pca",
                     help="t-SNE starts from a seeded layout: the same seed gives the same map.")
@@ -77,11 +80,13 @@ def cached_neighbours(key, word, topn, _vectors):
 # person drew (t-SNE of 10,000 words takes seconds) comes back at once for the next, keyed by
 # the vectors, the words and every setting. 32 maps of 10,000 words are ~15 MB.
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_map(key, words, method, dims, seed, perplexity, _vectors):
-    """The projection of `words` (known, in vocabulary spelling) on their unit vectors."""
+def cached_map(key, words, method, dims, seed, perplexity, _vectors, sphereized=False):
+    """The projection of `words` (known, in vocabulary spelling) on their unit vectors, or on
+    the sphereized ones."""
     rows = [_vectors.row(w) for w in words]
-    return project(_vectors.unit(rows), method=method, n_components=dims, random_state=seed,
-                   perplexity=perplexity, labels=list(words), ids=rows)
+    return project(map_explorer.projected_rows(_vectors, rows, sphereized), method=method,
+                   n_components=dims, random_state=seed, perplexity=perplexity,
+                   labels=list(words), ids=rows)
 
 
 def show_unknown(error: KeyError) -> None:
@@ -166,10 +171,22 @@ def the_map(vectors, vkey, words: list[str]) -> None:
     try:
         with st.spinner(wait, show_time=slow):
             frame = cached_map(vkey, tuple(words), method, int(s.word_map_dims),
-                               int(s.word_map_seed), None, vectors)  # None: default perplexity
+                               int(s.word_map_seed), None, vectors,  # None: default perplexity
+                               sphereized=bool(s.word_map_sphereize))
     except InputError as error:
         st.warning(md_message(error))
         st.stop()
+    # Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
+    hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
+             for w, row in zip(frame["word"], frame["id"])]
+    title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
+    if int(s.word_map_dims) == 2:
+        # Select, isolate, search, clusters and colours: the Projector's panel, in 2-D.
+        map_explorer.show_map(frame, vectors, hover=hover, title=title, method=method,
+                              centre=words[0] if s.word_map_source == "neighbourhood" else None,
+                              sphereized=bool(s.word_map_sphereize))
+        map_notes(frame, method)
+        return
 
     st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
                   placeholder="type a word to highlight it")
@@ -183,13 +200,19 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
                  else f"it is not in the vocabulary of {md(vectors.name)}")
         st.info(f"{md(repr(search))} is not among the {len(frame):,} words on this map: {where}.")
-    # Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
-    hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
-             for w, row in zip(frame["word"], frame["id"])]
-    title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
     st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title),
                     key="word_map_plot")
-    notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."]
+    st.caption("Selection, clusters, search patterns and colours work on 2-D maps: choose "
+               "Dimensions 2.")
+    map_notes(frame, method)
+
+
+def map_notes(frame, method) -> None:
+    """What to read the map as, and its download."""
+    notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."
+             if not st.session_state.word_map_sphereize else
+             "Points are the words' vectors centred on their mean, then at unit length "
+             "(sphereized)."]
     if len(frame) > MAP_LABELS:
         notes.append(f"Only the first {MAP_LABELS} words are labelled; hover a point or search "
                      "for a word to see the rest.")

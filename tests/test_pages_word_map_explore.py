@@ -1,0 +1,154 @@
+"""AppTest: the word map's inspector (select, neighbours, search, variance, sphereize, clusters,
+colours, isolate) on the shipped GloVe 6B 50d. A real click is tests/browser/test_word_map_click.py."""
+
+import doctest
+import json
+
+import pytest
+
+from tests.apptest_helpers import fresh_app, texts, visit
+from ui import map_explorer, pages
+
+WORDS_26 = 26  # the page's default typed list
+
+
+@pytest.fixture
+def map_page():
+    return visit(fresh_app(), pages.WORD_MAP)
+
+
+def figure(at) -> dict:
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-word_map_plot")]
+    assert charts, "no word map on the page"
+    return json.loads(charts[0].proto.spec)
+
+
+def neighbour_table(at):
+    """The table under the map of the selected word's neighbours (its distance column says so)."""
+    found = [d.value for d in at.dataframe if any("distance" in c for c in d.value.columns)]
+    assert len(found) == 1, "no table of the selected word's neighbours"
+    return found[0]
+
+
+def traces(at) -> dict:
+    """Trace name -> the words it draws (from each point's customdata)."""
+    return {t.get("name"): [c[1] for c in t["customdata"]] for t in figure(at)["data"]}
+
+
+def test_selection_events_map_back_to_words():
+    assert doctest.testmod(map_explorer).failed == 0
+
+
+def test_the_chart_reports_clicks_boxes_and_lassos(map_page):
+    chart = [c for c in map_page.get("plotly_chart") if c.proto.id.endswith("-word_map_plot")][0]
+    assert chart.proto.selection_mode == [0, 1, 2]  # points, box, lasso
+    assert figure(map_page)["layout"]["clickmode"] == "event+select"
+
+
+def test_found_word_is_selected_with_its_neighbours_and_a_table(map_page):
+    at = map_page
+    at.text_input(key="word_map_search").set_value("frog").run()
+    drawn = traces(at)
+    assert drawn["selected"] == ["frog"]
+    # Among the 26 words, frog's nearest by cosine are the other animals.
+    assert set(drawn["neighbours of frog"][:3]) == {"toad", "snake", "lizard"}
+    assert len(drawn["neighbours of frog"]) == 10
+    near = neighbour_table(at)
+    assert near["word"].tolist() == drawn["neighbours of frog"]
+    assert near["cosine distance"].is_monotonic_increasing
+    at.number_input(key="word_map_k").set_value(3).run()
+    at.radio(key="word_map_metric").set_value("euclidean").run()
+    near = neighbour_table(at)
+    assert len(near) == 3 and "euclidean distance" in near.columns
+    at.number_input(key="word_map_k").set_value(0).run()
+    assert "neighbours of frog" not in traces(at)
+
+
+@pytest.mark.parametrize("mode, pattern, says, matched", [
+    ("substring", "AN", "7 of the 26 words contain 'AN'",
+     ["man", "woman", "france", "germany", "japan", "banana", "orange"]),
+    ("regex", "^(king|queen)$", "2 of the 26 words match the pattern", ["king", "queen"]),
+    ("regex", "^kin", "1 of the 26 words matches the pattern '^kin'", ["king"]),
+    ("regex", "(", "`pattern` is not a valid regular expression", None),
+    ("regex", "^zz", "No word on this map matches the pattern", None),
+    ("regex", ".", "Every word on this map matches the pattern", None),
+])
+def test_search_patterns(map_page, mode, pattern, says, matched):
+    at = map_page
+    at.radio(key="word_map_match").set_value(mode).run()
+    at.text_input(key="word_map_search").set_value(pattern).run()
+    assert says in texts(at.caption) + texts(at.info) + texts(at.warning)
+    assert traces(at).get("search matches") == matched
+    assert at.text_input(key="word_map_search").value == pattern  # kept as typed
+    assert not at.exception
+
+
+def test_variance_explained_and_sphereize(map_page):
+    at = map_page
+    assert "PCA axis 1 explains" in texts(at.caption)
+    before = figure(at)["data"][0]["x"]
+    first = [c for c in texts(at.caption).splitlines() if "PCA axis 1" in c][0]
+    at.checkbox(key="word_map_sphereize").check().run()
+    assert "sphereized" in texts(at.caption)
+    second = [c for c in texts(at.caption).splitlines() if "PCA axis 1" in c][0]
+    assert first != second and figure(at)["data"][0]["x"] != before
+    at.radio(key="word_map_method").set_value("tsne").run()
+    assert "PCA axis 1" not in texts(at.caption)
+
+
+def test_clusters_are_named_and_refused_on_too_few_words(map_page):
+    at = map_page
+    at.toggle(key="word_map_clusters").set_value(True).run()
+    at.number_input(key="word_map_n_clusters").set_value(4).run()
+    fig = figure(at)
+    names = [a["text"] for a in fig["layout"]["annotations"]]
+    assert len(names) == 4 and all(n.startswith(f"{i + 1}: ") for i, n in enumerate(names))
+    clustered = [w for t in fig["data"] for w in (c[1] for c in t["customdata"])]
+    assert sorted(clustered) == sorted(set(clustered)) and len(clustered) == WORDS_26
+    at.radio(key="word_map_cluster_space").set_value("vectors").run()
+    assert len(figure(at)["layout"]["annotations"]) == 4
+    at.text_area(key="word_map_words").set_value("king queen frog toad snake").run()
+    assert ("4 clusters need at least 12 points (3 each); the map has 5. Ask for fewer "
+            "clusters or map more words.") in texts(at.warning)
+    assert "annotations" not in figure(at)["layout"] or not figure(at)["layout"]["annotations"]
+
+
+def test_colour_by_category_file(map_page):
+    at = map_page
+    data = b"word,category\nking,royal\nqueen,royal\nfrog,animal\ntoad,animal\nunicornz,myth\n"
+    at.file_uploader(key="word_map_categories").set_value(("cats.csv", data, "text/csv")).run()
+    drawn = traces(at)
+    assert drawn["royal"] == ["king", "queen"] and drawn["animal"] == ["frog", "toad"]
+    assert len(drawn["no category"]) == WORDS_26 - 4
+    notes = texts(at.caption)
+    assert "4 of the 26 words on the map have a category in cats.csv (2 categories)" in notes
+    assert "1 words of the file are not on this map: unicornz." in notes
+
+
+def test_ten_thousand_categories_and_a_bad_file(map_page):
+    at = map_page
+    lines = ["word,category"] + [f"w{i},c{i}" for i in range(10_000)]
+    lines += ["king,a", "queen,b", "frog,c", "toad,d", "snake,e", "lizard,f", "apple,g",
+              "banana,h", "orange,i", "grape,j", "paris,k", "rome,l"]
+    data = "\n".join(lines).encode()
+    at.file_uploader(key="word_map_categories").set_value(("many.csv", data, "text/csv")).run()
+    notes = texts(at.caption)
+    assert "(12 categories)" in notes and "the other 2 are drawn as “other”" in notes
+    assert "10,000 words of the file are not on this map: w0, w1" in notes
+    assert "and 9,990 more" in notes
+    assert "other" in traces(at)
+    at.file_uploader(key="word_map_categories").set_value(("one.csv", b"king\nqueen\n",
+                                                            "text/csv")).run()
+    assert "must have two columns, word,category" in texts(at.warning)
+    assert traces(at)["words"]  # the map is still drawn, uncoloured
+
+
+def test_isolate_a_selection_and_show_all_again(map_page):
+    at = map_page
+    # A box selection cannot be made without a browser; Isolate's button sets what it sets.
+    at.session_state[map_explorer.ISOLATED] = ("king", "queen", "prince", "princess", "man")
+    at.run()
+    assert "Isolated: the map shows only the 5 words you selected" in texts(at.info)
+    assert len(traces(at)["words"]) == 5
+    at.button(key="word_map_show_all").click().run()
+    assert len(traces(at)["words"]) == WORDS_26
