@@ -193,8 +193,9 @@ def bias_section(vectors) -> None:
     lean_pos = table[table["score"] > 0]["word"].tolist()
     st.caption(f"{len(lean_pos)} of {len(table)} words lean towards {md(positive)} (blue, "
                f"right), {len(table) - len(lean_pos)} towards {md(negative)} (red, left). "
-               "The bar is the cosine with the direction; a word's own meaning (a surgeon "
-               "cuts) moves it too, so compare words with each other, not with zero alone.")
+               "The bar is the cosine with the direction; a word's other senses move it too "
+               "(secretary, as in secretary of state), so compare words with each other, not "
+               "with zero alone.")
 
 
 def load_test() -> None:
