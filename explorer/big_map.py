@@ -18,9 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +28,7 @@ from explorer.errors import InputError, check_choice, check_int
 from explorer.pca import fit_pca
 from explorer.projection import METHODS, MIN_POINTS, project
 from explorer.tsne import TSNE_DOF, TSNE_DOF_3D, TSNE_PERPLEXITY
-from explorer.umap_layout import UMAP_NEIGHBOURS
+from explorer.umap_layout import UMAP_NEIGHBOURS, import_umap
 from explorer.vectors import cache_dir
 
 MAX_WORDS = 100_000  # the Embedding Projector's load cap
@@ -178,7 +176,7 @@ def _tsne(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarra
 
 
 def _umap(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarray:
-    umap = _import_umap()
+    umap = import_umap()
     report(0.0, f"UMAP: finding each of {len(data):,} words' nearest neighbours…")
     start = _pca(data, dims, seed).astype(np.float64)
     start = 10 * start / np.abs(start).max()  # umap-learn scales its start to [-10, 10]
@@ -186,28 +184,6 @@ def _umap(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarra
                         init=start, n_jobs=1, tqdm_kwds={"disable": False,
                                                          "file": _EpochReader(report)})
     return np.asarray(reducer.fit_transform(data), dtype=np.float64)
-
-
-def _import_umap():
-    # As explorer.projection does: umap-learn's __init__ would import ParametricUMAP and with it
-    # TensorFlow (seconds, and only explorer.model may load it); blocking that submodule makes
-    # umap take its "TensorFlow not installed" branch, which it announces with an ImportWarning.
-    blocked = "umap.parametric_umap" not in sys.modules
-    if blocked:
-        sys.modules["umap.parametric_umap"] = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ImportWarning)
-            import umap
-
-        umap.UMAP  # noqa: B018  (a leftover empty umap/ folder imports as a namespace)
-    except (ImportError, AttributeError):
-        raise InputError("method='umap' needs the package umap-learn, which is not installed. "
-                         "Install it with `pip install umap-learn`, or choose 'pca' or 'tsne'.") from None
-    finally:
-        if blocked and sys.modules.get("umap.parametric_umap", 0) is None:
-            del sys.modules["umap.parametric_umap"]
-    return umap
 
 
 class _EpochReader:
