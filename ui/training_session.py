@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ui import projection_state, server_tuning
+from ui import projection_state, room_state, server_tuning
 
 RUN = "run"  # the session's trained run, which the Weights, Projection and Encode pages read
 RUNS = "runs"  # the trained runs the Train page compares: label, history, final numbers
@@ -59,12 +59,14 @@ def training(run):
     s[PREVIEW] = None  # it is about to learn; the next untrained run must start fresh
     done = threading.Event()  # set by this thread however its training ends
     s[TRAINING], s[DONE] = run, done
+    room_state.training_started(done)  # a room's board shows who is training
     try:
         yield
     finally:
         done.set()
     s[TRAINING] = None
     keep_run(run)
+    room_state.run_finished(run)  # an attendee's finished run goes to the room's board
 
 
 def keep_interrupted() -> None:
@@ -84,6 +86,7 @@ def keep_interrupted() -> None:
             f"Training was stopped after epoch {run.epochs_run} of {run.settings.epochs}; "
             "the weights learnt so far are kept.")
         keep_run(run)
+        room_state.run_finished(run)
 
 
 def keep_run(run, *, only: bool = False) -> None:
