@@ -79,7 +79,8 @@ def sweep_chart(points: pd.DataFrame, means: pd.DataFrame, label: str) -> go.Fig
         fig.add_trace(go.Scatter(
             x=x_of(points["swept"]), y=list(points[column]), mode="markers", name=title,
             marker={"color": colour, "symbol": symbol, "size": 9, "opacity": 0.7},
-            hovertext=hover, hovertemplate="%{hovertext}<br>" + title + ": %{y:.1%}<extra></extra>"))
+            hovertext=hover,
+            hovertemplate="%{hovertext}<br>" + title + ": %{y:.1%}<extra></extra>"))
     for column, title, colour in (("val_accuracy", "Validation accuracy (mean)", VAL_COLOUR),
                                   ("accuracy", "Training accuracy (mean)", TRAIN_COLOUR)):
         fig.add_trace(go.Scatter(
@@ -166,13 +167,15 @@ def runs_table(runs: pd.DataFrame, swept_label: str | None = None) -> pd.DataFra
 
     Names and labels stay plain text: the page shows them in a table, which never reads markup.
     """
+    # The numbers first, so that they are on screen; the long texts last.
     table = pd.DataFrame({
-        "Name": runs["name"], "Run": runs["label"],
+        "Name": runs["name"],
         **({swept_label: [value_text(v) for v in runs["swept"]]} if swept_label else {}),
-        "Settings": runs["settings"], "Epochs": runs["epochs"].astype(int),
+        "Epochs": runs["epochs"].astype(int),
         "Training accuracy (%)": (100 * runs["accuracy"]).round(1),
         "Validation accuracy (%)": (100 * runs["val_accuracy"]).round(1),
-        "Time (s)": runs["seconds"].astype(float).round(1)})
+        "Time (s)": runs["seconds"].astype(float).round(1),
+        "Settings": runs["settings"], "Run": runs["label"]})
     return table.iloc[::-1].reset_index(drop=True)
 
 

@@ -229,3 +229,44 @@ def test_the_presenter_ends_the_room_and_the_attendee_is_told():
     attendee.run()
     assert f"Room {code} was ended by its presenter" in said(attendee.info)
     assert room_state.MEMBER not in attendee.session_state
+
+
+def train(at) -> None:
+    visit(at, pages.TRAIN)
+    at.button(key="train_start").click().run()
+    assert not at.exception, at.exception
+
+
+def test_a_finished_run_goes_to_the_board_and_the_presenter_can_open_the_best_as_their_own():
+    presenter = start_room(sweep=("epochs", "5, 10"))
+    code, _ = code_and_key(presenter)
+    ada = join(code, "Ada")
+    train(ada)
+    assert "Your run is on the room's board." in said(ada.sidebar.success)
+    presenter.run()
+    assert {m.label: m.value for m in presenter.metric}["Runs"] == "1"
+    assert "Best run so far: Ada, Epochs 5, training accuracy" in said(presenter.success)
+    # Training the same run again (a rerun, a second tab) keeps one row.
+    ada.session_state[room_state.NOTE] = None
+    from explorer.board import post_run
+
+    again = post_run(room_state.store(), ada.session_state[room_state.MEMBER],
+                     ada.session_state["run"])
+    assert again.note == "This run is on the board already."
+    presenter.button(key="room_open_best").click().run()
+    assert not presenter.exception
+    assert "Opened Ada's run as your own" in said(presenter.info)
+    assert presenter.session_state["run"].epochs_run == 5
+    assert presenter.session_state["train_epochs"] == 5
+
+
+def test_a_locked_room_refuses_a_run_with_other_settings_with_a_message():
+    code, _ = code_and_key(start_room(locked=True))
+    ada = join(code, "Ada")
+    visit(ada, pages.TRAIN)
+    ada.session_state["train_epochs"] = 3
+    train(ada)
+    note = said(ada.sidebar.warning)
+    assert "This room's settings are locked, and this run's differ: epochs" in note
+    assert "your run stays on your Train page" in note
+    assert ada.session_state["run"].epochs_run == 3

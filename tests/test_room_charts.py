@@ -125,9 +125,8 @@ def a_board(sweep=Sweep("vocab_size", (20, 50, 100))):
 
 def test_the_runs_table_reads_in_percent_and_seconds_newest_first():
     table = runs_table(a_board().runs, "Vocabulary size")
-    assert list(table.columns) == ["Name", "Run", "Vocabulary size", "Settings", "Epochs",
-                                   "Training accuracy (%)", "Validation accuracy (%)",
-                                   "Time (s)"]
+    assert list(table.columns) == ["Name", "Vocabulary size", "Epochs", "Training accuracy (%)",
+                                   "Validation accuracy (%)", "Time (s)", "Settings", "Run"]
     assert table["Name"].tolist() == [HOSTILE, "Cy", "Bo", "Ann"]
     assert table["Training accuracy (%)"].tolist() == [100.0, 90.0, 80.0, 60.0]
     assert table["Vocabulary size"].tolist() == ["100", "50", "20", "20"]

@@ -123,8 +123,9 @@ def attendee_view(joined) -> None:
             icon=":material/visibility:")
     if joined.sweep_field:
         label = SWEEPABLE[joined.sweep_field][1]
-        st.markdown(f"The room sweeps **{md(label)}**; yours is **{md(value_text(joined.sweep_value))}**"
-                    " (already set on the Encode and Train pages). Keep it, so that your run is "
+        value = md(value_text(joined.sweep_value))
+        st.markdown(f"The room sweeps **{md(label)}**; yours is **{value}**"
+                    " (already set for you). Keep it, so that your run is "
                     "this value's point on the board.")
     st.markdown("The room's settings are **locked**: runs with other settings are not posted."
                 if room.locked else
@@ -134,8 +135,9 @@ def attendee_view(joined) -> None:
     if note:
         (st.success if kind == "success" else st.warning)(md_message(note))
     pages.link(pages.TRAIN, "Next: train with the room's settings")
-    reload_col, leave_col, _ = st.columns([1, 1, 2])
-    if reload_col.button("Load the room's reviews and settings again", key="room_reload"):
+    reload_col, leave_col, _ = st.columns([2, 1, 2])
+    if reload_col.button("Load the room's reviews and settings again", key="room_reload",
+                         width="stretch"):
         st.session_state[room_state.MESSAGE] = "Loaded " + room_state.load_setup(joined)
         st.rerun()
     if leave_col.button("Leave the room", key="room_leave", icon=":material/logout:"):
@@ -169,7 +171,7 @@ def start_form() -> None:
 
 
 def sweep_inputs(prefix: str) -> None:
-    c1, c2 = st.columns([1, 2])
+    c1, c2 = st.columns(2)
     c1.selectbox("Sweep one setting across the room", [NO_SWEEP, *SWEEPABLE],
                  key=f"{prefix}_sweep_field",
                  format_func=lambda f: "No sweep" if f == NO_SWEEP else SWEEPABLE[f][1],
@@ -263,7 +265,8 @@ def room_controls(room, key: str) -> None:
                 rooms.set_locked(room_state.store(), room.code, key, locked)
                 st.rerun()
             confirm = c3.checkbox("Yes, end the room now", key="room_end_confirm")
-            if c3.button("End the room", key="room_end", disabled=not confirm or bool(room.ended_at)):
+            ended = bool(room.ended_at)
+            if c3.button("End the room", key="room_end", disabled=not confirm or ended):
                 rooms.end_room(room_state.store(), room.code, key)
                 st.rerun()
         except (StoreError, InputError) as error:
@@ -290,28 +293,30 @@ def board_view(code: str, key: str) -> None:
     if len(now.members):
         people = now.members.assign(training=now.members["training"].map({True: "training",
                                                                           False: ""}))
-        st.dataframe(people[["name", "training", "runs"] + (["swept"] if label else [])]
-                     .rename(columns={"name": "Name", "training": "Now", "runs": "Runs",
-                                      "swept": label or "swept"}),
-                     hide_index=True, key="room_board_members", height=min(38 + 35 * len(people), 300))
+        with st.container(key="room_board_members"):
+            st.dataframe(people[["name", "training", "runs"] + (["swept"] if label else [])]
+                         .rename(columns={"name": "Name", "training": "Now", "runs": "Runs",
+                                          "swept": label or "swept"}),
+                         hide_index=True, height=min(38 + 35 * len(people), 300))
     else:
         st.info("Nobody has joined yet. Show the code or the QR code to the room.")
     if not len(now.runs):
         return
     table = runs_table(now.runs, label)
-    st.dataframe(table, hide_index=True, key="room_board_runs",
-                 height=min(38 + 35 * len(table), 420))
+    with st.container(key="room_board_runs"):
+        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
     best_run(now, key)
     for index, (title, figure) in enumerate(board_figures(now).items()):
         st.markdown(f"**{md(title)}**")
         st.plotly_chart(figure, key=f"room_board_chart_{index}", config={"displaylogo": False})
-    c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button("Download the runs (CSV)", data=lambda: runs_csv(now),
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button("Runs (CSV)", data=lambda: runs_csv(now), icon=":material/download:",
                        file_name=f"room-{code}-runs.csv", mime="text/csv", on_click="ignore",
-                       key="room_download_csv")
-    c2.download_button("Download the board (HTML)", data=lambda: board_html(now, table),
-                       file_name=f"room-{code}-board.html", mime="text/html", on_click="ignore",
-                       key="room_download_html")
+                       key="room_download_csv", width="stretch")
+    c2.download_button("Board (HTML)", data=lambda: board_html(now, table),
+                       icon=":material/download:", file_name=f"room-{code}-board.html",
+                       mime="text/html", on_click="ignore", key="room_download_html",
+                       width="stretch")
 
 
 def best_run(now, key: str) -> None:
@@ -322,8 +327,9 @@ def best_run(now, key: str) -> None:
     words = "validation accuracy" if score == "val_accuracy" else "training accuracy"
     swept = (f", {md(now.room.sweep.label)} {md(value_text(best['swept']))}"
              if now.room.sweep else "")
-    st.success(f"Best run so far: **{md(best['name'])}**'s {md(best['label'])}{swept}: "
-               f"{words} {100 * best[score]:.1f}%.", icon=":material/trophy:")
+    st.success(f"Best run so far: **{md(best['name'])}**{swept}, {words} "
+               f"{100 * best[score]:.1f}% after {int(best['epochs'])} epochs.",
+               icon=":material/trophy:")
     if best["has_model"] and st.button("Open the best run as my own", key="room_open_best",
                                        help="Its model and the room's reviews become yours on "
                                             "the Train, Weights and Projection pages."):
