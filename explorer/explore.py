@@ -88,7 +88,51 @@ def search(words, pattern: str, *, mode: str = "substring", case: bool = False) 
     except re.error as error:
         raise InputError(f"`pattern` is not a valid regular expression ({error}). "
                          f"Received: pattern={pattern!r}. Fix it, or search as plain text.") from None
+    if _nested_repeat(pattern):
+        raise InputError(
+            "`pattern` repeats a group that itself repeats or has alternatives, such as (a+)+ "
+            "or (a|ab)*: on a long word that can take minutes. Write it without the outer "
+            f"repeat. Received: pattern={pattern!r}")
     return [i for i, w in enumerate(words) if compiled.search(w)]
+
+
+def _nested_repeat(pattern: str) -> bool:
+    """Whether a repeated group holds a repeat or an alternation (catastrophic backtracking).
+
+    Python's re has no time limit, and one search box on a shared server must not hold a core
+    for minutes: (a+)+$ on 25 letters takes seconds, on 68 (GloVe's longest word) forever.
+    Reads the pattern's parse tree (re's own parser).
+    """
+    try:
+        from re import _parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover - older Pythons
+        import sre_parse as parser
+
+    repeats = {parser.MAX_REPEAT, parser.MIN_REPEAT, getattr(parser, "POSSESSIVE_REPEAT", None)}
+
+    def risky(items, inside_repeat: bool) -> bool:
+        for op, arg in items:
+            if op in repeats:
+                low, high, sub = arg
+                many = high is parser.MAXREPEAT or high > 1
+                if inside_repeat and (high is parser.MAXREPEAT or high > low):
+                    return True  # a repeat of varying length inside a repeat: (a+)+
+                if risky(sub, inside_repeat or many):
+                    return True
+            elif op is parser.BRANCH:
+                if inside_repeat:
+                    return True
+                if any(risky(branch, inside_repeat) for branch in arg[1]):
+                    return True
+            elif op is parser.SUBPATTERN:
+                if risky(arg[-1], inside_repeat):
+                    return True
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                if risky(arg[1], inside_repeat):
+                    return True
+        return False
+
+    return risky(parser.parse(pattern), False)
 
 
 def variance_explained(matrix, n_components: int = 3) -> np.ndarray:

@@ -116,3 +116,14 @@ def test_ten_thousand_categories_keep_the_commonest_colours():
 def test_bad_category_files(data, says):
     with pytest.raises(InputError, match=says):
         read_categories(data, ["king"])
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|ab)*c", "(?:x*)*y", "((ab)?c)+"])
+def test_patterns_that_could_run_for_minutes_are_refused(pattern):
+    with pytest.raises(InputError, match="repeats a group that itself repeats"):
+        search(["a" * 68 + "!"], pattern, mode="regex")
+
+
+@pytest.mark.parametrize("pattern", ["(ab)+", "(a{2})+", "(cat|dog)s?", "^[a-z]+ing$", "(a|b)*"])
+def test_ordinary_patterns_with_groups_are_fine(pattern):
+    assert isinstance(search(["cats", "abab", "walking"], pattern, mode="regex"), list)
