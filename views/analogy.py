@@ -11,6 +11,7 @@ from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from ui import state
 from ui.markup import md, md_message
+from ui.similarity_panel import odd_one_out_section
 from ui.vectors_choice import vectors_badge, vectors_key, words_in
 
 METHOD_NAMES = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
@@ -28,7 +29,6 @@ DEFAULTS = {
 
 def render() -> None:
     state.remember(DEFAULTS)
-    s = st.session_state
     st.title("Analogy")
     st.caption(
         "Words that play the same part sit at the same offset from each other: the step from "
@@ -39,7 +39,16 @@ def render() -> None:
     )
     vectors = vectors_badge()
     vkey = vectors_key(vectors)
+    analogy_area = st.container()
+    with st.container():  # below the analogy, drawn first: the analogy's st.stop() spares it
+        odd_one_out_section(vectors)
+    with analogy_area:
+        the_analogy(vectors, vkey)
 
+
+def the_analogy(vectors, vkey) -> None:
+    """The question, its answers and the picture (stops the script after a message)."""
+    s = st.session_state
     positive, negative, problem = the_question()
     if problem:
         st.info(md_message(problem))

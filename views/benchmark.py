@@ -7,6 +7,7 @@ from explorer.charts import analogy_section_bars
 from explorer.errors import InputError
 from ui import state
 from ui.markup import md, md_message
+from ui.similarity_panel import pairs_benchmark
 from ui.vectors_choice import vectors_badge
 
 GOOGLE_NAME = "questions-words.txt"
@@ -46,6 +47,8 @@ def render() -> None:
     # The last result stays on the page, whatever is chosen above, until the next run replaces it.
     if s.get("benchmark_result") is not None:
         show_result(s.benchmark_result)
+
+    pairs_benchmark(vectors)
 
 
 def settings_widgets(*, has_google: bool) -> None:

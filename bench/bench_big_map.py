@@ -1,0 +1,169 @@
+"""Big word maps (explorer/big_map.py) on the first GloVe 6B 50d words, against the references.
+
+- PCA of 100,000 words to 2-D: ours against scikit-learn's default PCA(2). Target: under 1 s.
+- The figure of 100,000 words: time to build it and its JSON size (what travels).
+- UMAP of 20,000 and 100,000 words: ours (seeded, PCA start) against umap-learn's default
+  `UMAP()` (unseeded, so it may use every core), and both layouts' trustworthiness at 10
+  neighbours. Target: at most half its time, trustworthiness no lower. Both are run once on
+  2,000 words first, so numba's compilation counts for neither.
+- t-SNE of 20,000 words: ours (openTSNE, Annoy neighbours) against scikit-learn's default
+  `TSNE(n_components=2, random_state=0)`. 100,000 words would take scikit-learn far longer
+  than a session; 20,000 is what can be measured.
+
+Trustworthiness on 20,000+ points: scikit-learn's needs the n x n distance matrix (3 GB at
+20,000), so it is computed with scikit-learn's formula on a seeded sample of 2,000 points (each
+sampled point's 10 layout neighbours ranked among all n input distances); `check_sampled` at
+5,000 words compares it with scikit-learn's exact score.
+
+`python -m bench big_map` runs this module (tens of minutes on 2 busy cores).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+PCA_WORDS = 100_000
+PCA_REPEATS = 7
+PCA_TARGET_S = 1.0
+UMAP_SIZES = (20_000, 100_000)
+TSNE_SIZES = (20_000,)
+TARGET_RATIO = 0.5
+SAMPLE = 2_000
+K = 10
+
+
+def _glove_units(n: int) -> tuple[np.ndarray, list[str]]:
+    from explorer.vectors import load_glove_6b_50d
+
+    vectors = load_glove_6b_50d()
+    return vectors.unit(np.arange(n)), vectors.words[:n]
+
+
+def _timed(function, repeats: int = 1):
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def sampled_trustworthiness(data, layout, *, k: int = K, sample: int = SAMPLE, seed: int = 0):
+    """scikit-learn's trustworthiness formula averaged over a seeded sample of points.
+
+    For each sampled point i and each of its k nearest points j in the layout, the penalty is
+    max(0, r(i, j) - k), r the rank of j among i's input-space neighbours; the normalisation is
+    scikit-learn's with n replaced by the sample size in the outer sum.
+    """
+    n = len(data)
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(n, size=min(sample, n), replace=False)
+    data = np.asarray(data, dtype=np.float32)
+    layout = np.asarray(layout, dtype=np.float32)
+    penalty = 0.0
+    for i in chosen:
+        low_d = np.sum((layout - layout[i]) ** 2, axis=1)
+        low_d[i] = np.inf
+        near = np.argpartition(low_d, k)[:k]
+        high_d = np.sum((data - data[i]) ** 2, axis=1)
+        high_d[i] = -np.inf  # the point itself is rank 0
+        ranks = np.array([(high_d < high_d[j]).sum() for j in near])  # 1 = nearest
+        penalty += np.maximum(ranks - k, 0).sum()
+    return 1.0 - 2.0 / (len(chosen) * k * (2.0 * n - 3.0 * k - 1.0)) * penalty
+
+
+def check_sampled(n: int = 5_000) -> tuple[float, float]:
+    """(sampled, exact) trustworthiness of a PCA layout of n GloVe words."""
+    from sklearn.manifold import trustworthiness
+
+    from explorer.big_map import map_coordinates
+
+    data, words = _glove_units(n)
+    layout = map_coordinates(data, words, method="pca").coords
+    return sampled_trustworthiness(data, layout), trustworthiness(data, layout, n_neighbors=K)
+
+
+def _pca_rows() -> list[dict]:
+    from sklearn.decomposition import PCA
+
+    from explorer.big_map import map_coordinates
+    from explorer.big_map_charts import big_map_figure
+
+    data, words = _glove_units(PCA_WORDS)
+    ours, result = _timed(lambda: map_coordinates(data, words, method="pca"), PCA_REPEATS)
+    reference, _ = _timed(lambda: PCA(2).fit_transform(data), PCA_REPEATS)
+    figure_s, figure = _timed(lambda: big_map_figure(result.coords, words).to_json(), 3)
+    return [
+        {"name": f"PCA {PCA_WORDS:,} GloVe words x 50 -> 2-D", "median_s": ours,
+         "reference": "sklearn PCA(2) default", "reference_median_s": reference,
+         "ratio": ours / reference, "target": f"< {PCA_TARGET_S} s", "ok": ours < PCA_TARGET_S},
+        {"name": f"Map figure of {PCA_WORDS:,} words to JSON ({len(figure) / 1e6:.2f} MB)",
+         "median_s": figure_s},
+    ]
+
+
+def _layout_rows(method: str, n: int, reference_name: str, reference) -> list[dict]:
+    from explorer.big_map import map_coordinates
+
+    data, words = _glove_units(n)
+    ours, result = _timed(lambda: map_coordinates(data, words, method=method, seed=0,
+                                                  use_cache=False))
+    theirs, layout = _timed(lambda: reference(data))
+    trust_ours = sampled_trustworthiness(data, result.coords)
+    trust_theirs = sampled_trustworthiness(data, layout)
+    label = "UMAP" if method == "umap" else "t-SNE"
+    return [
+        {"name": f"{label} {n:,} GloVe words -> 2-D (big map)", "median_s": ours,
+         "reference": reference_name, "reference_median_s": theirs, "ratio": ours / theirs,
+         "target": f"<= {TARGET_RATIO}x reference", "ok": ours / theirs <= TARGET_RATIO},
+        {"name": f"{label} {n:,}: trustworthiness@10 sampled (score)", "median_s": trust_ours,
+         "reference": reference_name, "reference_median_s": trust_theirs,
+         "ratio": trust_ours / trust_theirs, "target": "no lower",
+         "ok": trust_ours >= trust_theirs},
+    ]
+
+
+def _umap_default(data):
+    from explorer.big_map import _import_umap
+
+    return _import_umap().UMAP().fit_transform(data)
+
+
+def _tsne_default(data):
+    from sklearn.manifold import TSNE
+
+    return TSNE(n_components=2, random_state=0).fit_transform(data)
+
+
+def _warm_up_umap() -> None:
+    from explorer.big_map import map_coordinates
+
+    data, words = _glove_units(12_000)
+    _umap_default(data[:2_000])
+    map_coordinates(data, words, method="umap", use_cache=False)
+
+
+def run() -> list[dict]:
+    import sys
+
+    sampled, exact = check_sampled()
+    rows = [{"name": "trustworthiness@10 5,000 words PCA: sampled vs exact (score)",
+             "median_s": sampled, "reference": "sklearn trustworthiness", "reference_median_s":
+             exact, "ratio": sampled / exact}]
+    steps = [_pca_rows, _warm_up_umap]
+    steps += [lambda n=n: _layout_rows("umap", n, "umap-learn UMAP() default", _umap_default)
+              for n in UMAP_SIZES]
+    steps += [lambda n=n: _layout_rows("tsne", n, "sklearn TSNE(random_state=0)", _tsne_default)
+              for n in TSNE_SIZES]
+    for step in steps:
+        for row in step() or []:
+            print(f"# {row}", file=sys.stderr, flush=True)  # a long run shows rows as they come
+            rows.append(row)
+    return rows
+
+
+if __name__ == "__main__":
+    run()
