@@ -122,7 +122,7 @@ def test_colour_by_category_file(map_page):
     assert len(drawn["no category"]) == WORDS_26 - 4
     notes = texts(at.caption)
     assert "4 of the 26 words on the map have a category in cats.csv (2 categories)" in notes
-    assert "1 words of the file are not on this map: unicornz." in notes
+    assert "1 word of the file is not on this map: unicornz." in notes
 
 
 def test_ten_thousand_categories_and_a_bad_file(map_page):

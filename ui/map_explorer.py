@@ -207,7 +207,8 @@ def _categories(words):
         shown = ", ".join(found.unknown[:SHOWN_UNKNOWN])
         more = f" and {len(found.unknown) - SHOWN_UNKNOWN:,} more" if len(
             found.unknown) > SHOWN_UNKNOWN else ""
-        notes.append(f"{len(found.unknown):,} words of the file are not on this map: "
+        notes.append(f"{len(found.unknown):,} word{'s' * (len(found.unknown) > 1)} of the file "
+                     f"{'are' if len(found.unknown) > 1 else 'is'} not on this map: "
                      f"{md(shown)}{more}.")
     (st.warning if named == 0 else st.caption)(" ".join(notes))
     return found.per_row if named else None
