@@ -17,7 +17,7 @@ from typing import Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from explorer.budget import check_model_size, snapshot_budget
+from explorer.budget import check_model_size, snapshot_budget, snapshot_epochs
 from explorer.constraints import Boolean, Integer, Options, Real, check_fields
 from explorer.errors import InputError, check_choice
 from explorer.text import Encoded, encode
@@ -296,7 +296,9 @@ def train(result: TrainResult, *, on_epoch: Callable[[int, dict], None] | None =
                             budget_bytes=SNAPSHOT_BUDGET_BYTES)
     if not every:  # too large for a movie: keep only the start and end, as weights_before/after
         result.snapshots, result.snapshot_epochs = [], []
-    recorder = _recorder_class()(result, every=every, on_epoch=on_epoch, should_stop=should_stop)
+    # Epoch 0 is weights_before, kept by prepare(); an interrupted run adds its last epoch below.
+    kept = set(snapshot_epochs(settings.epochs, every=every)) - {0}
+    recorder = _recorder_class()(result, kept=kept, on_epoch=on_epoch, should_stop=should_stop)
     started = time.perf_counter()
     try:
         result.model.fit(train_data, validation_data=val_data, epochs=settings.epochs,
@@ -341,9 +343,9 @@ def _recorder_class():
     class Recorder(keras.callbacks.Callback):
         """History, snapshots, NaN guard, stop requests, and the page's per-epoch hook."""
 
-        def __init__(self, result, *, every, on_epoch, should_stop):
+        def __init__(self, result, *, kept, on_epoch, should_stop):
             super().__init__()
-            self.result, self.every = result, every
+            self.result, self.kept = result, kept  # the epochs whose weights are kept
             self.on_epoch, self.should_stop = on_epoch, should_stop
             self.last_good = None
 
@@ -370,7 +372,7 @@ def _recorder_class():
                 if key in logs:
                     history.setdefault(key, []).append(float(logs[key]))
             number = epoch + 1
-            if self.every and number % self.every == 0:
+            if number in self.kept:
                 self.result.snapshots.append(embedding_weights(self.model))
                 self.result.snapshot_epochs.append(number)
             if self.on_epoch is not None:
