@@ -11,6 +11,15 @@ def pytest_addoption(parser):
                      help="also run tests marked `load` (8 browser sessions at once)")
 
 
+def pytest_configure(config):
+    # Page tests that train save the model to the app's database (ui/saved_work.py): a folder
+    # of this run's own, never the checkout's ./data. Servers the tests start inherit it.
+    import os
+    import tempfile
+
+    os.environ.setdefault("EXPLORER_DATA_DIR", tempfile.mkdtemp(prefix="ee-test-data-"))
+
+
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--run-load"):
         return

@@ -30,7 +30,7 @@ from explorer.model import ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample
 from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_from_query,
                                 settings_to_query, workspace_from_json, workspace_to_json)
-from ui import pages, reviews_state, state, training_session
+from ui import pages, reviews_state, saved_work, state, training_session
 from ui.common import (ENCODE_DEFAULTS, ENCODE_KEYS, START_KEY, TRAIN_DEFAULTS, TRAIN_KEYS,
                        ensure_reviews)
 from ui.markup import md_message
@@ -52,6 +52,7 @@ def work_kept():
     is written by the run that follows.
     """
     _restore_once()
+    saved_work.restore_once()  # the trained model and runs, when the address has `work=`
     note = _SidebarNote()
     message = st.session_state.pop(PREFIX + "url_message", None)
     if message:
@@ -172,6 +173,10 @@ def _save_quietly(note) -> None:
         _save(note)
     except Exception:  # a bug here must not cost the user the page; Stop/Rerun pass through
         _log.exception("keeping the work in the URL failed")
+    try:
+        saved_work.keep()  # the trained model and runs on the server, `work=` in the address
+    except Exception:
+        _log.exception("keeping the trained model and runs on the server failed")
 
 
 def _save(note) -> None:

@@ -120,6 +120,18 @@ def replace(run) -> None:
     keep_run(run, only=True)
 
 
+def restore(run, runs: list[dict]) -> None:
+    """A refresh's saved work (ui/saved_work.py): `run` (or None when it was not kept) becomes
+    the session's run and `runs` the runs to compare, as they were before the refresh."""
+    _drop_training()
+    s = st.session_state
+    if run is not None:
+        keep_run(run, only=True)
+    else:
+        s.pop(RUN, None)
+    s[RUNS] = list(runs)[-MAX_RUNS_KEPT:]
+
+
 def _drop_training() -> None:
     s = st.session_state
     s.pop(TRAINING, None)
