@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +93,10 @@ def to_script(cells: list[Cell]) -> str:
     """The program as one Python file: each cell's note as comments above its code."""
     parts = []
     for cell in cells:
-        note = "\n".join(("# " + line).rstrip() for line in cell.note.splitlines())
+        lines = []
+        for paragraph in cell.note.split("\n\n"):
+            lines += textwrap.wrap(paragraph, width=97) + [""]
+        note = "\n".join(("# " + line).rstrip() for line in lines[:-1])
         parts.append(f"{note}\n{cell.code.strip()}\n")
     return "\n\n".join(parts)
 
@@ -214,6 +218,7 @@ def tokenize(text):
 
 
 tokens = [tokenize(text) for text in texts]
+
 """
 
 _ENCODERS = {
@@ -318,14 +323,17 @@ def _model(settings: ModelSettings, glove: bool) -> Cell:
     start = ("keras.initializers.Constant(start_matrix)" if glove
              else "keras.initializers.RandomUniform(-0.05, 0.05, seed=SEED)")
     # All three heads are written out, so changing HEAD above changes the model.
-    lstm = (f"keras.layers.LSTM({LSTM_UNITS}, name=\"lstm\", seed=SEED,\n"
+    lstm = (f"keras.layers.LSTM(\n        {LSTM_UNITS}, name=\"lstm\", seed=SEED,\n"
             "        kernel_initializer=keras.initializers.GlorotUniform(seed=SEED + 2),\n"
-            "        recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 3))(x)")
+            "        recurrent_initializer=keras.initializers.Orthogonal(seed=SEED + 3),\n"
+            "    )(x)")
     code = f"""
 # Every initializer has its own seed, so the same SEED gives the same starting weights.
 inputs = keras.Input(shape=(MAX_LENGTH,), dtype="int32", name="review")
-x = keras.layers.Embedding(VOCAB_SIZE, OUTPUT_DIM, name="embedding", trainable=TRAINABLE{mask},
-                           embeddings_initializer={start})(inputs)
+x = keras.layers.Embedding(
+    VOCAB_SIZE, OUTPUT_DIM, name="embedding", trainable=TRAINABLE{mask},
+    embeddings_initializer={start},
+)(inputs)
 if HEAD == "flatten":
     x = keras.layers.Flatten(name="flatten")(x)
 elif HEAD == "average":
@@ -373,7 +381,10 @@ history = model.fit(train_data, validation_data=validation_data, epochs=EPOCHS, 
                     shuffle=False)
 """
     note = (f"### Training\n\n{settings.epochs} epochs in batches of {settings.batch_size}, "
-            "shuffled with the seed.")
+            "shuffled with the seed. TensorFlow's global seed stays unset, as in the app: the "
+            "shuffle order comes from `SEED` alone. Running this step again would go on training "
+            "the same model; to see the numbers again, run everything from the top (in a "
+            "notebook: Restart & Run All).")
     return Cell(note, code)
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from explorer.text import FILTERS, EncodeSettings
 
-# A regular-expression class of the filter characters for TensorFlow's RE2: inside [...] only
-# these five need a backslash.
-FILTER_CLASS = "[" + "".join("\\" + c if c in "\\[]^-" else c for c in FILTERS) + "]"
+# The filter characters as a regular-expression class for TensorFlow's RE2, written for a raw
+# string: inside [...] only these five need a backslash, and tab and newline are spelt \t, \n.
+_SPELT = {"\t": "\\t", "\n": "\\n"}
+FILTER_CLASS = "[" + "".join(_SPELT.get(c) or ("\\" + c if c in "\\[]^-" else c)
+                             for c in FILTERS) + "]"
+assert "'" not in FILTER_CLASS  # it is written between r'...'
 
 _STANDARDIZE = f'''import keras
 import tensorflow as tf
@@ -33,7 +36,7 @@ import tensorflow as tf
 def standardize(text):
     """Lower-case, and punctuation to spaces (the apostrophe stays: "couldn't")."""
     return tf.strings.regex_replace(tf.strings.lower(text, encoding="utf-8"),
-                                    {FILTER_CLASS!r}, " ")
+                                    r'{FILTER_CLASS}', " ")
 
 '''
 
