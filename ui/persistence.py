@@ -30,7 +30,7 @@ from explorer.model import ModelSettings
 from explorer.reviews import DEFAULT_CLASS_NAMES, load_sample
 from explorer.workspace import (QUERY_PARAM, restore_run, saved_model, settings_from_query,
                                 settings_to_query, workspace_from_json, workspace_to_json)
-from ui import pages, reviews_state, saved_work, state, training_session
+from ui import pages, reviews_state, saved_work, server_tuning, state, training_session
 from ui.common import (ENCODE_DEFAULTS, ENCODE_KEYS, START_KEY, TRAIN_DEFAULTS, TRAIN_KEYS,
                        ensure_reviews)
 from ui.markup import md_message
@@ -114,6 +114,7 @@ def open_workspace(content) -> str:
             message ends with "Nothing was changed."
     """
     workspace = workspace_from_json(content)
+    server_tuning.freeze_imports()  # once per process, before its first model
     try:
         run = restore_run(workspace)
     except InputError:

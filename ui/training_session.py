@@ -47,6 +47,9 @@ def untrained_run(signature, build):
     s = st.session_state
     cached = s.get(PREVIEW)
     if cached is None or cached[0] != signature:
+        if cached is not None:
+            server_tuning.model_dropped()  # the old untrained model is garbage now
+        server_tuning.freeze_imports()  # once per process, before its first model
         cached = s[PREVIEW] = (signature, build())
     return cached[1]
 
@@ -100,6 +103,23 @@ def keep_run(run, *, only: bool = False) -> None:
     runs = [] if only else s.get(RUNS, [])
     runs.append({"label": run.label, "history": run.history, "final": run.final,
                  "epochs": run.epochs_run, "stopped": run.stopped})
+    s[RUN] = run
+    s[RUNS] = runs[-MAX_RUNS_KEPT:]
+    projection_state.forget_model()
+
+
+def keep_step(run) -> None:
+    """After a step (ui/step_panel.py): `run`, a copy of the session's stepped run, becomes the
+    session's run, and the run's row in the comparison shows where it got to (a new row when it
+    is not the last one compared)."""
+    s = st.session_state
+    runs = list(s.get(RUNS, []))
+    entry = {"label": run.label, "history": run.history, "final": run.final,
+             "epochs": run.epochs_run, "stopped": run.stopped}
+    if runs and runs[-1]["label"] == run.label:
+        runs[-1] = entry
+    else:
+        runs.append(entry)
     s[RUN] = run
     s[RUNS] = runs[-MAX_RUNS_KEPT:]
     projection_state.forget_model()
