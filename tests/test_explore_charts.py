@@ -61,6 +61,9 @@ def test_every_trace_maps_its_points_back_to_rows():
     names = [t.name for t in fig.data]
     assert names == ["words", "search matches", "neighbours of w3", "selected"]
     assert list(fig.data[2].text) == ["w5", "w7"]  # neighbours are always labelled
+    base = list(fig.data[0].text)
+    # A word drawn again on top is labelled there only; the others keep their labels.
+    assert [base[i] for i in (1, 3, 5, 7)] == ["", "", "", ""] and base[0] == "w0"
     assert fig.layout.clickmode == "event+select"
 
 
