@@ -127,9 +127,9 @@ def _layout_rows(method: str, n: int, reference_name: str, reference) -> list[di
 
 
 def _umap_default(data):
-    from explorer.big_map import _import_umap
+    from explorer.umap_layout import import_umap
 
-    return _import_umap().UMAP().fit_transform(data)
+    return import_umap().UMAP().fit_transform(data)
 
 
 def _tsne_default(data):
