@@ -7,7 +7,7 @@ version is higher than `LATEST` was written by a newer app and is refused (see d
 
 Times are seconds since the epoch (float): the same in SQLite and PostgreSQL, and easy to
 compare with `time.time()` in tests. JSON columns hold plain settings and per-epoch lists;
-LargeBinary columns hold zlib-compressed workspace-file JSON (see explorer/workspace.py), the one
+LargeBinary columns hold zlib-compressed workspace-file JSON (see explorer/workspace/), the one
 serialisation of a trained model the app has.
 """
 

@@ -1,7 +1,7 @@
 """One visitor's work on the server: the trained model and the runs, kept under an unguessable id.
 
 The page address carries the id, so a refresh, a dropped connection or a server restart finds
-the work again. The model is kept as a workspace file (explorer/workspace.py) compressed with
+the work again. The model is kept as a workspace file (explorer/workspace/) compressed with
 zlib: the same format, the same checks on the way back, and `restore_run` rebuilds it.
 
 >>> store = Store("sqlite://")
