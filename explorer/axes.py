@@ -210,12 +210,15 @@ def axis_map(vectors: Vectors, words, x_axis: Axis, y_axis: Axis | None = None, 
                          "or the most frequent words.")
     x_axis, x_dir = axis_direction(vectors, x_axis, field="x axis")
     rows = [vectors.row(w) for w in words] if rows is None else list(rows)
-    frame = pd.DataFrame({"word": [vectors.words[r] for r in rows]})
-    frame["x"] = coordinates(vectors, rows, x_dir).astype(np.float64)
+    directions = [x_dir]
     if y_axis is not None:
-        y_axis, y_dir = axis_direction(vectors, y_axis, field="y axis")
-        frame["y"] = coordinates(vectors, rows, y_dir).astype(np.float64)
-    return frame
+        directions.append(axis_direction(vectors, y_axis, field="y axis")[1])
+    # One copy of the rows at unit length, one product for both axes.
+    coords = (vectors.unit(rows) @ np.column_stack(directions)).astype(np.float64)
+    columns = {"word": [vectors.words[r] for r in rows], "x": coords[:, 0]}
+    if y_axis is not None:
+        columns["y"] = coords[:, 1]
+    return pd.DataFrame(columns)
 
 
 def bias_table(vectors: Vectors, words, axis: Axis) -> pd.DataFrame:
