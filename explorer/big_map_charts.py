@@ -51,14 +51,16 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
     the highlighted word, if given and on the map, as a large red diamond with its label."""
     words = list(words)
     x, y = rounded(coords[:, 0]), rounded(coords[:, 1])
-    shown = [html.escape(w) for w in words]  # plotly reads tags in text; tokens hold < and &
+    # plotly reads tags in text, and tokens hold < and &. An object array, not a list: plotly
+    # checks a list item by item (2.4 s for 100,000 words against 0.3 s).
+    shown = np.array([html.escape(w) for w in words], dtype=object)
     fig = go.Figure(go.Scattergl(
         x=x, y=y, mode="markers", hovertext=shown, hoverinfo="text", name="words",
         marker={"size": 3, "color": "#7fa7d1", "opacity": 0.5, "line": {"width": 0}},
         showlegend=False))
     labelled = readable_labels(coords, max_labels=max_labels)
     fig.add_trace(go.Scattergl(
-        x=x[labelled], y=y[labelled], mode="text", text=[shown[i] for i in labelled],
+        x=x[labelled], y=y[labelled], mode="text", text=shown[labelled],
         textfont={"size": 11, "color": "#1f3b57"}, hoverinfo="skip", name="labels",
         showlegend=False))
     if highlight is not None and highlight in words:

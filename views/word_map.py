@@ -6,19 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from explorer.analogy import MAX_TOPN, neighbours
+from explorer.big_map import BIG_FROM, MAX_WORDS
 from explorer.charts import MAP_LABELS, word_map
 from explorer.errors import InputError
 from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from explorer.spreadsheet import frame_to_csv
 from ui import map_explorer, state
+from ui.big_word_map import show_big_map
 from ui.markup import md, md_message
 from ui.vectors_choice import vectors_badge, vectors_key, words_in
 
-METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE"}
+METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 SOURCES = {"typed": "Words I type", "neighbourhood": "A word and its neighbours",
            "frequent": "The most frequent words"}
-MAX_FREQUENT = 10_000
+MAX_FREQUENT = MAX_WORDS  # beyond BIG_FROM words the map is ui/big_word_map.py's
 SLOW_TSNE_FROM = 1_000  # t-SNE of more points than this takes seconds: say so while it runs
 UNKNOWN_SUGGESTED = 5  # closest spellings are looked up for this many unknown words at most
 DEFAULT_WORDS = ("king, queen, prince, princess, man, woman, boy, girl, father, mother, "
@@ -164,8 +166,13 @@ def the_map(vectors, vkey, words: list[str]) -> None:
     """The projection of `words`, a search box that highlights one, and the download."""
     s = st.session_state
     method = s.word_map_method
-    slow = method == "tsne" and len(words) > SLOW_TSNE_FROM
-    wait = (f"t-SNE of {len(words):,} words: this can take a minute on a busy machine; the map "
+    if len(words) > BIG_FROM:
+        show_big_map(vectors, vkey, words, method=method, dims=int(s.word_map_dims),
+                     seed=int(s.word_map_seed), sphereized=bool(s.word_map_sphereize))
+        return
+    slow = method in ("tsne", "umap") and len(words) > SLOW_TSNE_FROM
+    wait = (f"{METHOD_NAMES[method]} of {len(words):,} words: this can take a minute on a busy "
+            "machine; the map "
             "is kept, so it is drawn once…" if slow
             else f"{METHOD_NAMES[method]} of {len(words):,} words…")
     try:
