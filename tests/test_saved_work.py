@@ -30,6 +30,7 @@ def refresh(at: AppTest, page=pages.TRAIN) -> AppTest:
         again.query_params[key] = value[0] if isinstance(value, list) else value
     again.run()
     assert not again.exception, again.exception
+    again.first_toasts = [t.value for t in again.toast]  # what the refresh's first run said
     return visit(again, page)
 
 
@@ -47,6 +48,7 @@ def test_a_refresh_brings_back_the_trained_model_and_the_runs():
     work_id = at.query_params["work"]
     assert len(work_id) == 43
     again = refresh(at)
+    assert again.first_toasts == ["Brought back your trained model: 2 runs to compare."]
     run, before = again.session_state["run"], at.session_state["run"]
     for mine, theirs in zip(run.model.get_weights(), before.model.get_weights()):
         np.testing.assert_array_equal(mine, theirs)

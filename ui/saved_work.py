@@ -75,6 +75,11 @@ def restore_once() -> None:
     training_session.restore(run, saved.runs)
     s[SHOWN] = given
     s[SAVED] = _signature()
+    if run is not None or saved.runs:
+        what = "your trained model" if run is not None else "your runs (not the model)"
+        count = len(training_session.compared_runs())
+        st.toast(f"Brought back {what}: {count} run{'s' if count != 1 else ''} to compare.",
+                 icon=":material/history:")
 
 
 def keep() -> None:
