@@ -535,3 +535,152 @@ def test_a_noisy_neighbour_cannot_stop_eight_trainings(browser, room_browser, tm
         assert result["Epochs run"] == "100 / 100", result
     assert max(page_times) <= NOISY_PAGE_SECONDS, page_times
     assert sampler.peak < NOISY_MEMORY_LIMIT_BYTES, mb(sampler.peak)
+
+
+# --- a workshop room of thirty ----------------------------------------------------------------
+
+ROOM_ATTENDEES = 30
+ROOM_SWEEP = ("Vocabulary size", "10..300 step 10")  # thirty values: one per attendee
+ROOM_RUNS_SECONDS = 90.0  # every run on the board this long after the clicks
+BOARD_REDRAW_SECONDS = 1.0
+ROOM_FIRST_PAGE_SECONDS = 5.0
+ROOM_MEMORY_LIMIT_BYTES = 2 * 1024**3
+ROOM_TIMEOUT = 900.0
+
+# The presenter's tab notes how long each redraw of the board takes: from the moment the page
+# says a run started (the fragment's timer fired) to the moment it is over and drawn.
+_RECORD_REDRAWS_JS = """() => {
+  window.__redraws = [];
+  const app = document.querySelector('[data-testid="stApp"]');
+  let started = null;
+  new MutationObserver(() => {
+    const now = app.getAttribute('data-test-script-state');
+    if (now === 'running' && started === null) started = performance.now();
+    if (now === 'notRunning' && started !== null) {
+      window.__redraws.push([Date.now(), (performance.now() - started) / 1000]);
+      started = null;
+    }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+@contextmanager
+def room_topology(kind: str, pg_cluster=None):
+    """("one": one server process | "two": two replicas behind nginx on one PostgreSQL):
+    yields (base URL, pids of the app processes)."""
+    import tempfile
+    from contextlib import ExitStack
+
+    from tests.browser.conftest import free_port
+    from tests.nginx_proxy import start_nginx
+
+    with ExitStack() as stack:
+        if kind == "one":
+            env = {"EXPLORER_DATA_DIR": stack.enter_context(tempfile.TemporaryDirectory())}
+            server = stack.enter_context(start_server(name="server-room-load", env=env,
+                                                      **app_location()))
+            yield server.base_url, [server.pid]
+            return
+        env = {"EXPLORER_DATABASE_URL": pg_cluster.new_database("room_load")}
+        servers = [stack.enter_context(start_server(name=f"server-room-load-{n}", env=env,
+                                                    **app_location())) for n in "ab"]
+        proxy = stack.enter_context(start_nginx(
+            [s.base_url.removeprefix("http://") for s in servers], port=free_port()))
+        yield proxy.base_url, [s.pid for s in servers]
+
+
+def total_rss(pids: list[int]) -> int:
+    return sum(MemorySampler(pid).rss() for pid in pids)
+
+
+@pytest.fixture(params=["one", "two"], ids=["one-server", "two-replicas-behind-nginx"])
+def room_kind(request):
+    if request.param == "two":
+        from tests.nginx_proxy import require_nginx
+
+        require_nginx()
+        return "two", request.getfixturevalue("pg_cluster")
+    return "one", None
+
+
+@pytest.mark.load
+@pytest.mark.timeout(3600)  # thirty people join one by one first: minutes on a busy machine
+def test_a_room_of_thirty_sweeps_vocabulary_size_and_the_board_keeps_up(browser, room_browser,
+                                                                        room_kind):
+    from tests.browser.test_room import join_room, start_room, wait_for_metric
+
+    kind, pg_cluster = room_kind
+    contexts = []
+
+    def person(chromium, base_url) -> AppPage:
+        context = chromium.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        return AppPage(context.new_page(), base_url, timeout=ROOM_TIMEOUT)
+
+    with room_topology(kind, pg_cluster) as (base_url, pids):
+        samples: list[int] = []
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                samples.append(total_rss(pids))
+                stop.wait(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            started = time.perf_counter()
+            presenter = person(browser, base_url)
+            code = start_room(presenter, sweep=ROOM_SWEEP)
+            attendees = []
+            for index in range(ROOM_ATTENDEES):
+                attendee = person(room_browser.browser, base_url)
+                join_room(attendee, code, f"Attendee {index + 1:02d}")
+                attendee.navigate("train")
+                attendees.append(attendee)
+            wait_for_metric(presenter, "Attendees", str(ROOM_ATTENDEES), timeout=120)
+            prepared = time.perf_counter()
+            room_browser.step_back()
+            presenter.page.evaluate(_RECORD_REDRAWS_JS)
+
+            clicked_at, first_click = time.time(), time.perf_counter()
+            for attendee in attendees:  # everyone presses Train within a moment
+                attendee._run_count()
+                attendee.widget("train_start").locator("button").click()
+            clicked = time.perf_counter()
+
+            # A latecomer opens the app while the room trains.
+            latecomer_seconds, latecomer_steps = first_page(person(browser, base_url))
+            on_board = wait_for_metric(presenter, "Runs", str(ROOM_ATTENDEES),
+                                       timeout=ROOM_TIMEOUT)
+            all_runs = time.perf_counter() - first_click
+            presenter.wait()
+            presenter.screenshot(f"load-room-board-{kind}")
+            attendees[0].screenshot(f"load-room-attendee-{kind}")
+            redraws = [seconds for when, seconds in
+                       presenter.page.evaluate("() => window.__redraws")
+                       if when / 1000 >= clicked_at]
+            runs = presenter.read_table(presenter.widget("room_board_runs"))
+            presenter.assert_no_exception()
+        finally:
+            stop.set()
+            sampler.join()
+            for context in contexts:
+                context.close()
+
+    redraws.sort()
+    median = redraws[len(redraws) // 2] if redraws else float("nan")
+    print(f"\nroom load ({kind}): {ROOM_ATTENDEES} attendees joined and on the Train page in "
+          f"{prepared - started:.0f} s; the clicks took {clicked - first_click:.1f} s; every run "
+          f"on the board {all_runs:.1f} s after the first click (the board counted them "
+          f"{on_board:.1f} s after the 31st visitor's page); {len(redraws)} board redraws while "
+          f"training: median {median:.2f} s, max {max(redraws, default=float('nan')):.2f} s; "
+          f"31st visitor's first page {latecomer_seconds:.1f} s ({latecomer_steps}); app RSS "
+          f"peak {mb(max(samples))} (at start {mb(samples[0])}); machine load "
+          f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
+    assert sorted(runs["Vocabulary size"], key=int) == [str(v) for v in range(10, 301, 10)]
+    assert len(set(runs["Name"])) == ROOM_ATTENDEES
+    assert all_runs <= ROOM_RUNS_SECONDS, f"every run on the board after {all_runs:.1f} s"
+    assert redraws and max(redraws) < BOARD_REDRAW_SECONDS, redraws[-5:]
+    assert latecomer_seconds <= ROOM_FIRST_PAGE_SECONDS, latecomer_steps
+    assert max(samples) < ROOM_MEMORY_LIMIT_BYTES, mb(max(samples))
