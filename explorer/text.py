@@ -114,7 +114,9 @@ def keras_hash_ids(words: list[str], *, vocab_size: int) -> list[int]:
 def _hashing_layer(vocab_size: int):
     import keras
 
-    return keras.layers.Hashing(num_bins=vocab_size, mask_value="")
+    layer = keras.layers.Hashing(num_bins=vocab_size, mask_value="")
+    layer([""])  # built here, before sessions' threads share it
+    return layer
 
 
 @dataclass(frozen=True)
