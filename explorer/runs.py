@@ -17,14 +17,16 @@ from explorer.text import PADDING_ID
 
 TOPN = Integer(1, 50)
 DEFAULT_TOPN = 5
+ACCURACY_FORMAT = "%.2f%%"  # the printf format of the accuracy columns, as the Train page's tiles
 MAX_WORDS_COMPARED = 2_000  # rows of the table; the most frequent words first
 # Final numbers shown for each run: (history key, column name); accuracies in percent.
-COLUMNS = (("loss", "final loss"), ("accuracy", "final accuracy (%)"),
-           ("val_loss", "validation loss"), ("val_accuracy", "validation accuracy (%)"))
+COLUMNS = (("loss", "final loss"), ("accuracy", "final accuracy"),
+           ("val_loss", "validation loss"), ("val_accuracy", "validation accuracy"))
 
 
 def runs_table(runs: list[dict]) -> pd.DataFrame:
-    """One row per run: label, epochs run, final loss and accuracy in percent, and the
+    """One row per run: label, epochs run, final loss and accuracy (in percent: 87.5 for
+    0.875, as the accuracy columns' `ACCURACY_FORMAT` shows them), and the
     validation loss and accuracy when some run held reviews out (empty cells for the others)."""
     with_split = any("val_loss" in r["final"] for r in runs)
     columns = [c for c in COLUMNS if with_split or not c[0].startswith("val_")]

@@ -130,7 +130,7 @@ class Stepper:
             total = self.result.settings.epochs
             raise InputError(
                 f"This run has trained all its {total} epochs (Epochs = {total}). Raise Epochs "
-                "and press Train for a longer run.")
+                "on the Train page to train it further.")
         if not self._busy.acquire(blocking=False):
             raise InputError("This run is already training a step; wait for it to end.")
         try:

@@ -19,10 +19,10 @@ SPLIT = {"label": "#2", "epochs": 2,
 
 def test_the_runs_table_is_in_percent_with_validation_columns_only_when_there_is_a_split():
     table = runs_table([PLAIN])
-    assert table.columns.tolist() == ["run", "epochs", "final loss", "final accuracy (%)"]
+    assert table.columns.tolist() == ["run", "epochs", "final loss", "final accuracy"]
     assert table.iloc[0].tolist() == ["#1", 3, 0.25, 87.5]
     table = runs_table([PLAIN, SPLIT])
-    assert table.columns.tolist()[-2:] == ["validation loss", "validation accuracy (%)"]
+    assert table.columns.tolist()[-2:] == ["validation loss", "validation accuracy"]
     assert table.iloc[1, -2:].tolist() == [0.75, 37.5]
     assert all(math.isnan(v) for v in table.iloc[0, -2:].tolist())
 

@@ -1,6 +1,7 @@
 """Stepping a run (explorer/stepping.py): steps continue one long fit exactly, and the report of
 which Embedding rows moved says what the optimizer and the head really do."""
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -174,6 +175,8 @@ def test_the_end_of_the_run_is_a_clear_message():
     assert stepper.step(epochs=10).epochs == 2  # never past Epochs
     with pytest.raises(InputError, match=r"^This run has trained all its 2 epochs \(Epochs = 2\)"):
         stepper.step(epochs=1)
+    stepper.result.settings = dataclasses.replace(run.settings, epochs=3)  # Epochs raised
+    assert stepper.epochs_left == 1 and stepper.step(epochs=10).epochs == 1
 
 
 def test_a_diverged_run_stops_and_refuses_more_steps():

@@ -1,17 +1,17 @@
 """Train: build the small Keras model (Embedding → head → sigmoid) and watch it learn, epoch by epoch."""
 
-import pandas as pd
 import streamlit as st
 
-from explorer.charts import compare_runs, training_curves, update_training_curves
+from explorer.charts import training_curves, update_training_curves
 from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
 from explorer.constraints import options, widget_bounds
-from explorer.model import HEADS, STARTS, ModelSettings, predict_texts, prepare, train
+from explorer.model import HEADS, STARTS, ModelSettings, prepare, train
 from explorer.starting_weights import embedding_matrix_for
-from ui import pages, state, take_home, training_session
+from ui import (diagnose_panel, pages, runs_panel, state, step_panel, take_home,
+                training_session, validation_panel)
 from ui.markup import md, md_message
-from ui.common import TRAIN_DEFAULTS, encoded_reviews, training_queue
+from ui.common import TRAIN_DEFAULTS, checked_reviews, encoded_reviews, training_queue
 from ui.glove import default_vectors
 
 # How often the live chart and progress bar are redrawn while training. Each redraw of the chart
@@ -36,6 +36,7 @@ def render() -> None:
         "head, and ends in one sigmoid unit: the probability that the review is of class 1. "
         "Training nudges every vector so that this probability gets right."
     )
+    step_panel.note_interruptions()  # before keep_interrupted: was a training or a step stopped?
     training_session.keep_interrupted()
 
     glove_start = settings_widgets()
@@ -58,21 +59,33 @@ def render() -> None:
 
     # --- training -------------------------------------------------------------------------------
     st.subheader("Training", divider="gray")
-    go_col, stop_col, _ = st.columns([1, 1, 4])
+    go_col, stop_col, step_col = st.columns([1, 1, 4])
     start = go_col.button("Train", type="primary", key="train_start", width="stretch")
     stop_col.button("Stop", key="train_stop", width="stretch",
-                    help="Ends training after the current epoch and keeps what was learnt.")
+                    help="Ends training (or a step) after the current epoch and keeps what was "
+                         "learnt.")
+    pressed = step_panel.buttons(prefix="train", where=step_col)
     if start:
         train_now(untrained, settings, start=s.train_start_from)
+    if pressed is not None:
+        step_here(untrained, encoded, labels, settings, pressed, start=s.train_start_from)
 
     run = training_session.current_run()
     if run is None:
-        st.info("Press Train to start. The curves grow as each epoch ends.")
+        st.info("Press Train to start, or a step button to train one batch or epoch at a time. "
+                "The curves grow as each epoch ends.")
         st.stop()
     show_run(run)
+    step_panel.what_changed(run, run.encoded.encoder.row_labels())
     take_home.downloads(run, s.reviews["text"].astype(str).tolist(), s.class_names)
-    try_a_review(run, s.class_names)
-    runs_side_by_side(training_session.compared_runs())
+    diagnose_panel.try_a_review(run, s.class_names)
+    checked = checked_reviews()
+    if checked is not None and len(checked[0]) == len(run.labels):
+        validation_panel.held_out_reviews(run, checked[0], s.class_names)
+    validation_panel.cross_validation(encoded, labels, settings, initial_embedding,
+                                      s.class_names)
+    runs_panel.remember_embedding(run)
+    runs_panel.runs_side_by_side(training_session.compared_runs())
     pages.link(pages.WEIGHTS, "Next: read the weights it learnt")
 
 
@@ -112,7 +125,22 @@ def settings_widgets() -> bool:
     c4.number_input("Random seed", **widget_bounds(ModelSettings, "seed"), step=1,
                     key="train_seed", persist_state="session",
                     help="The same seed gives the same weights and the same curves every time.")
+    mask_zero_widget()
     return glove_start
+
+
+def mask_zero_widget() -> None:
+    """Embedding(mask_zero=True), offered where the head can skip padding."""
+    state.remember({"train_mask_zero": False})
+    flatten = st.session_state.train_head == "flatten"
+    st.checkbox("mask_zero: the head skips padding (id 0)", key="train_mask_zero",
+                persist_state="session", disabled=flatten,
+                help="Keras' Embedding(mask_zero=True): the average-pooling and LSTM heads "
+                     "leave padded positions out, so the padding row stops learning.")
+    if flatten:
+        st.caption("mask_zero is off with the Flatten head: Flatten keeps one slot per position, "
+                   "padding included, so it cannot skip masked positions (Keras drops the mask "
+                   "there). Choose average pooling or LSTM to use it.")
 
 
 def chosen_settings(initial_embedding) -> ModelSettings:
@@ -125,6 +153,7 @@ def chosen_settings(initial_embedding) -> ModelSettings:
         learning_rate=float(s.train_learning_rate), epochs=int(s.train_epochs),
         batch_size=int(s.train_batch_size), validation_split=float(s.train_validation_split),
         seed=int(s.train_seed), trainable=s.train_start_from != "glove_frozen",
+        mask_zero=bool(s.get("train_mask_zero")) and s.train_head != "flatten",
     )
 
 
@@ -230,6 +259,19 @@ def train_now(run, settings: ModelSettings, *, start: str) -> None:
     st.rerun()
 
 
+def step_here(untrained, encoded, labels, settings: ModelSettings, pressed: dict, *,
+              start: str) -> None:
+    """One step: of the session's run when it was built from these settings (Epochs may have
+    been raised since), else of the untrained run, which becomes a new run."""
+    run = training_session.current_run()
+    if step_panel.continues(run, encoded, labels, settings, start=start):
+        step_panel.step(run, pressed, epochs=settings.epochs)
+        return
+    untrained.label = run_label(settings, start=start,
+                                number=len(training_session.compared_runs()) + 1)
+    step_panel.step(untrained, pressed, first=True)
+
+
 def show_run(run) -> None:
     """The trained run: where training got to, its final numbers and its curves."""
     # The bar stays at the epoch training reached: the page is drawn afresh when training ends,
@@ -247,46 +289,6 @@ def show_run(run) -> None:
         cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
     st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
     st.caption(f"Trained in {run.seconds:.1f} s: {md(run.label)}")
-
-
-def try_a_review(run, names) -> None:
-    """A box for a new review, and the trained model's answer."""
-    st.subheader("Try a new review", divider="gray")
-    state.remember({"train_try_text": "awesome food"})
-    text = st.text_input("Review", key="train_try_text", persist_state="session",
-                         max_chars=10_000)
-    if text.strip():
-        probability = float(predict_texts(run, [text])[0])
-        label = md(names[int(probability >= 0.5)])
-        st.markdown(f"P({md(names[1])}) = **{probability:.3f}** → **{label}**")
-        st.progress(probability)
-
-
-def runs_side_by_side(runs: list[dict]) -> None:
-    if len(runs) > 1:
-        st.subheader("Runs side by side", divider="gray")
-        st.plotly_chart(compare_runs(runs), width="stretch")
-        table, formats = runs_table(runs)
-        st.dataframe(table, column_config=formats, hide_index=True, width="stretch",
-                     placeholder="—")
-
-
-def runs_table(runs: list[dict]) -> tuple[pd.DataFrame, dict]:
-    """The runs' final numbers, and how to show them: accuracies in percent like the tiles above,
-    validation columns when some run held reviews out."""
-    columns = [("loss", "final loss"), ("accuracy", "final accuracy")]
-    if any("val_loss" in r["final"] for r in runs):
-        columns += [("val_loss", "validation loss"), ("val_accuracy", "validation accuracy")]
-    rows = []
-    for r in runs:
-        row = {"run": r["label"], "epochs": r["epochs"]}
-        for key, name in columns:
-            value = r["final"].get(key)
-            row[name] = None if value is None else value * 100 if "accuracy" in key else value
-        rows.append(row)
-    config = {name: st.column_config.NumberColumn(
-        name, format="%.2f%%" if "accuracy" in key else "%.4g") for key, name in columns}
-    return pd.DataFrame(rows), config
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import streamlit as st
 from explorer.charts import heat_style, vector_bars, weight_heatmap
 from explorer.spreadsheet import frame_to_csv
 from explorer.weights import projector_files, used_ids, weight_table
-from ui import state
+from ui import state, step_panel, training_session
 from ui.common import trained_run
 
 MAX_SHADED_CELLS = 200_000  # beyond this, shading every cell makes the table slow to draw
@@ -14,7 +14,13 @@ MAX_HEATMAP_IDS = 200
 
 def render() -> None:
     st.title("Weights")
+    step_panel.note_interruptions()
     run = trained_run("No model yet: train one first, then its Embedding table appears here.")
+    pressed = step_panel.buttons(prefix="weights")
+    if pressed is not None and step_panel.step(run, pressed):
+        run = training_session.current_run()  # the stepped run
+    st.caption(f"After epoch {run.epochs_run} of {run.settings.epochs}: the step buttons "
+               "train this run further, and everything below follows.")
     labels = run.encoded.encoder.row_labels()
     after = weight_table(run.weights_after, labels)
     vocab_size, output_dim = run.weights_after.shape
@@ -24,6 +30,7 @@ def render() -> None:
         "Red is positive, blue negative."
     )
     weights_table(after)
+    step_panel.what_changed(run, labels)
     downloads(run, after, labels)
     st.subheader("One word's vector", divider="gray")
     one_word(run, labels)

@@ -1,0 +1,196 @@
+"""Step by step, on the Train and Weights pages: the step buttons (one batch, one epoch, ten, to
+the end) and "What changed in this step".
+
+The session's `Stepper` (explorer/stepping.py) is owned here, under `train_step_*` keys: it keeps
+the run's compiled model, optimizer and batch pipeline between steps. A stepped run is handed to
+`training_session.keep_step`, which makes it the session's run and moves its row in the
+comparison, so the curves, the weights and the projection follow each step.
+
+A click while a step (or a training) runs makes Streamlit rerun the page and interrupts it at an
+epoch end; `note_interruptions`, called before the page's `keep_interrupted`, keeps what the
+step learnt and says so, and the click that interrupted does not start another step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import numpy as np
+import streamlit as st
+
+from explorer.charts.runs import step_change_heatmap
+from explorer.display import Throttle, readable_number
+from explorer.errors import InputError
+from explorer.stepping import Stepper, explain
+from ui import training_session
+from ui.common import training_queue
+from ui.markup import md_message
+
+STEPPER = "train_step_stepper"  # the Stepper of the session's run
+STEPPING = "train_step_running"  # (run, threading.Event) while a step runs
+NOTE = "train_step_note"  # what the last click interrupted, to say on this run
+HANDOFF_S = 60.0
+PROGRESS_REDRAW_S = 0.1
+MAX_HEATMAP_IDS = 200  # rows of the change heatmap, as on the Weights page
+# The buttons: key suffix, label, Stepper.step arguments, help.
+STEPS = (
+    ("batch", "1 batch", {"batches": 1}, "One batch: the smallest step. With Adam, watch rows "
+                                         "of ids that are not in this batch."),
+    ("epoch", "1 epoch", {"epochs": 1}, "Every training review once (finishes a started epoch)."),
+    ("ten", "10 epochs", {"epochs": 10}, "Ten more epochs, never past Epochs."),
+    ("end", "To the end", {}, "Every epoch left until Epochs."),
+)
+
+
+def note_interruptions() -> None:
+    """Call before `training_session.keep_interrupted()`: remember whether this rerun came from
+    a click that stopped a training or a step (or took one out of the line), and keep what an
+    interrupted step learnt."""
+    s = st.session_state
+    training = s.get(training_session.TRAINING)
+    if training is not None:
+        s[NOTE] = (f"Training stopped after epoch {training.epochs_run}: that click came while it "
+                   "was running, and what it learnt is kept. Press a step button again to go on "
+                   "from there."
+                   if training.epochs_run else
+                   "Training was waiting for its turn and that click took it out of the line. "
+                   "Press Train or a step button again.")
+    stepping = s.pop(STEPPING, None)
+    if stepping is None:
+        return
+    run, done = stepping
+    done.wait(timeout=HANDOFF_S)  # the interrupted step lets go of the run at an epoch end
+    s[NOTE] = (f"The step stopped after epoch {run.epochs_run}: that click came while it was "
+               "running (or waiting for its turn). What it learnt is kept; press a step button "
+               "again to go on.")
+    _keep(run)
+
+
+def buttons(*, prefix: str, where=None) -> dict | None:
+    """Draw the step buttons (keys `{prefix}_step_...`); return the pressed step's arguments."""
+    where = where or st
+    columns = where.columns(len(STEPS))
+    pressed = None
+    for column, (key, label, arguments, hint) in zip(columns, STEPS):
+        if column.button(label, key=f"{prefix}_step_{key}", width="stretch", help=hint):
+            pressed = arguments
+    note = st.session_state.pop(NOTE, None)
+    if note is not None and pressed is not None:
+        st.info(md_message(note))
+        return None  # that click interrupted something; it does not step as well
+    return pressed
+
+
+def step(run, arguments: dict, *, first: bool = False, epochs: int | None = None) -> bool:
+    """Train `run` one step and make it the session's run. `first`: `run` is the untrained run
+    (it joins the comparison as a new run). `epochs`: the page's Epochs, when it was raised
+    after the run reached its end. Returns False after showing why it could not step."""
+    s = st.session_state
+    try:
+        stepper = _stepper_for(run)
+        if epochs is not None and epochs > run.settings.epochs:
+            run.settings = dataclasses.replace(run.settings, epochs=epochs)
+    except InputError as error:
+        st.error(md_message(error))
+        return False
+    status = st.empty()
+    pace = Throttle(PROGRESS_REDRAW_S)
+
+    def on_epoch(epoch: int, history: dict) -> None:
+        if pace.ready(force=False):  # drawing here is also where a click interrupts the step
+            status.progress(min(1.0, epoch / run.settings.epochs),
+                            text=f"Stepping: epoch {epoch} / {run.settings.epochs}")
+
+    def on_wait(ahead: int, running: int) -> None:
+        status.progress(0.0, text=f"Waiting for a turn: number {ahead + 1} in line, {running} "
+                                  "training now on this server. The step starts by itself.")
+
+    done = threading.Event()
+    if not first:  # a first step's run is training_session's until it is kept
+        s[STEPPING] = (run, done)
+    try:
+        if first:
+            with training_session.training(run):
+                _turn(stepper, arguments, on_epoch, on_wait)
+        else:
+            _turn(stepper, arguments, on_epoch, on_wait)
+    except InputError as error:
+        st.error(md_message(error))
+        return False
+    finally:
+        done.set()
+        s.pop(STEPPING, None)
+    status.empty()
+    if not first:
+        _keep(run)
+    return True
+
+
+def continues(run, encoded, labels, settings, *, start: str) -> bool:
+    """Whether a step on the Train page goes on with `run`: it was built from these reviews,
+    this encoding and these settings (Epochs aside: raising it lets the run go further)."""
+    return (run is not None and run.start == start and run.encoded.settings == encoded.settings
+            and np.array_equal(run.encoded.padded, encoded.padded)
+            and np.array_equal(run.labels, np.asarray(labels, dtype=run.labels.dtype))
+            and dataclasses.replace(run.settings, epochs=settings.epochs) == settings
+            and settings.epochs >= run.epochs_run)
+
+
+def _turn(stepper, arguments, on_epoch, on_wait) -> None:
+    with training_queue().turn(on_wait):
+        stepper.step(on_epoch=on_epoch, **arguments)
+
+
+def _stepper_for(run) -> Stepper:
+    s = st.session_state
+    stepper = s.get(STEPPER)
+    if stepper is None or stepper.result is not run:
+        stepper = s[STEPPER] = Stepper(run)  # raises InputError for a diverged run
+    return stepper
+
+
+def _keep(run) -> None:
+    # A copy (same model, same arrays) is a new object, so the saved work sees a changed model.
+    copy = dataclasses.replace(run)
+    stepper = st.session_state.get(STEPPER)
+    if stepper is not None and stepper.result is run:
+        stepper.result = copy
+    training_session.keep_step(copy)
+
+
+def last_report(run):
+    """The last step's report when it was a step of `run`, else None."""
+    stepper = st.session_state.get(STEPPER)
+    if stepper is None or stepper.result is not run:
+        return None
+    return stepper.last_report
+
+
+def what_changed(run, row_labels: list[str]) -> None:
+    """The last step's change of every Embedding row, the ids in its batches, and why."""
+    report = last_report(run)
+    st.subheader("What changed in this step", divider="gray")
+    if report is None:
+        st.caption("Press a step button (1 batch, 1 epoch, …) to see which rows of the "
+                   "Embedding table one step moves.")
+        return
+    st.info(md_message(explain(run.settings, report)))
+    if report.note:
+        st.caption(report.note)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Step", f"{report.batches} batch{'es' if report.batches != 1 else ''}",
+              help=f"epochs {report.first_epoch} → {report.first_epoch + report.epochs}")
+    c2.metric("Ids in its batches", f"{len(report.seen_ids):,}")
+    c3.metric("Rows changed", f"{len(report.changed_ids):,}")
+    c4.metric("Changed, not in a batch", f"{len(report.moved_unseen):,}")
+    shown = slice(0, min(len(row_labels), MAX_HEATMAP_IDS))
+    change = report.after[shown].astype(np.float64) - report.before[shown].astype(np.float64)
+    st.plotly_chart(step_change_heatmap(change, row_labels[shown], seen_ids=report.seen_ids,
+                                        title="change of each row in this step (after − before)"),
+                    width="stretch", key=None)
+    largest = float(report.row_change.max()) if len(report.row_change) else 0.0
+    st.caption(f"● marks the ids that were in the step's batches. Largest change of one row: "
+               f"{readable_number(largest)}."
+               + (f" The heatmap shows the first {MAX_HEATMAP_IDS} ids." if len(row_labels)
+                  > MAX_HEATMAP_IDS else ""))
