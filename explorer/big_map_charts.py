@@ -1,9 +1,8 @@
 """The figure of a big word map (up to 100,000 points), small enough to travel.
 
 Every point is drawn by WebGL (plotly's Scattergl), as float32 numbers rounded to what a screen
-can show, the word as hover text; labels go only to a readable subset: in frequency order, the
-first word of each cell of a grid as large as a label, so no two labels overlap at the first
-zoom. 100,000 GloVe words make a figure of about 2 MB (see tests/test_big_map.py).
+can show, the word as hover text; labels go only to a readable subset: in frequency order, each
+word whose label's box meets no box already placed, so no two labels overlap at the first zoom. 100,000 GloVe words make a figure of about 2 MB (see tests/test_big_map.py).
 """
 
 from __future__ import annotations
@@ -14,27 +13,47 @@ import numpy as np
 import plotly.graph_objects as go
 
 MAX_LABELS = 300
-# A label's footprint at the first zoom, as a share of the plot's width and height.
-_CELL_X = 1 / 14
-_CELL_Y = 1 / 36
+# The first zoom's grid, for a plot about 800 x 520 pixels: columns of 20 px, rows of 14 px (an
+# 11 px label's line). A label covers the columns its characters (about 6.5 px each) need.
+_COLUMNS = 40
+_ROWS = 36
+_CHAR_COLUMNS = 6.5 / 20
+_CANDIDATES = 20_000  # past the 20,000 most frequent words a free place is found rarely
 _DIGITS = 4  # significant digits kept of each coordinate's range: 1/10,000 of the plot
 
 
-def readable_labels(coords: np.ndarray, *, max_labels: int = MAX_LABELS) -> np.ndarray:
-    """Rows to label: in row order (most frequent first), the first row of each free cell.
+def readable_labels(coords: np.ndarray, lengths=None, *, max_labels: int = MAX_LABELS) -> np.ndarray:
+    """Rows to label so that no two labels overlap at the first zoom, most frequent first.
+
+    Each label is a box one grid row high, centred on its point, as many columns wide as its
+    characters need (`lengths`, default 8 characters); in row order (most frequent first) a
+    label is kept when its box meets no kept one.
 
     >>> readable_labels(np.array([[0, 0], [0.001, 0], [1, 1], [0.5, 0.5]]), max_labels=10)
     array([0, 2, 3])
     """
-    coords = np.asarray(coords, dtype=np.float64)[:, :2]
-    if len(coords) == 0:
+    coords = np.asarray(coords, dtype=np.float64)[:_CANDIDATES, :2]
+    n = len(coords)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
+    lengths = np.full(n, 8) if lengths is None else np.asarray(lengths)[:n]
     low, high = coords.min(axis=0), coords.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
-    cells = np.floor((coords - low) / span / (_CELL_X, _CELL_Y)).astype(np.int64)
-    keys = cells[:, 0] * 1_000_003 + cells[:, 1]
-    _, first = np.unique(keys, return_index=True)
-    return np.sort(first)[:max_labels]
+    column = (coords[:, 0] - low[0]) / span[0] * _COLUMNS
+    row = np.floor((coords[:, 1] - low[1]) / span[1] * _ROWS).astype(np.int64)
+    half = np.maximum(1, lengths) * _CHAR_COLUMNS / 2
+    first = np.floor(column - half).astype(np.int64)
+    last = np.floor(column + half).astype(np.int64)
+    taken: set[tuple[int, int]] = set()
+    kept = []
+    for i in range(n):
+        cells = [(int(row[i]), c) for c in range(first[i], last[i] + 1)]
+        if taken.isdisjoint(cells):
+            taken.update(cells)
+            kept.append(i)
+            if len(kept) == max_labels:
+                break
+    return np.array(kept, dtype=np.int64)
 
 
 def rounded(values: np.ndarray) -> np.ndarray:
@@ -51,22 +70,25 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
     the highlighted word, if given and on the map, as a large red diamond with its label."""
     words = list(words)
     x, y = rounded(coords[:, 0]), rounded(coords[:, 1])
-    # plotly reads tags in text, and tokens hold < and &. An object array, not a list: plotly
-    # checks a list item by item (2.4 s for 100,000 words against 0.3 s).
-    shown = np.array([html.escape(w) for w in words], dtype=object)
+    # Hover labels are SVG, where plotly reads tags and entities (tokens hold < and &): escaped.
+    # WebGL text shows its characters as they are, so labels are the words themselves. Object
+    # arrays, not lists: plotly checks a list item by item (2.4 s for 100,000 words, not 0.3 s).
+    shown = np.array([html.escape(w, quote=False) for w in words], dtype=object)
+    plain = np.array(words, dtype=object)
     fig = go.Figure(go.Scattergl(
         x=x, y=y, mode="markers", hovertext=shown, hoverinfo="text", name="words",
         marker={"size": 3, "color": "#7fa7d1", "opacity": 0.5, "line": {"width": 0}},
         showlegend=False))
-    labelled = readable_labels(coords, max_labels=max_labels)
+    labelled = readable_labels(coords, [len(w) for w in words[:_CANDIDATES]],
+                               max_labels=max_labels)
     fig.add_trace(go.Scattergl(
-        x=x[labelled], y=y[labelled], mode="text", text=shown[labelled],
+        x=x[labelled], y=y[labelled], mode="text", text=plain[labelled],
         textfont={"size": 11, "color": "#1f3b57"}, hoverinfo="skip", name="labels",
         showlegend=False))
     if highlight is not None and highlight in words:
         at = words.index(highlight)
         fig.add_trace(go.Scattergl(
-            x=x[at:at + 1], y=y[at:at + 1], mode="markers+text", text=[shown[at]],
+            x=x[at:at + 1], y=y[at:at + 1], mode="markers+text", text=[words[at]],
             textposition="top center", textfont={"size": 16, "color": "#c0392b"},
             marker={"size": 14, "color": "#c0392b", "symbol": "diamond"}, hoverinfo="text",
             hovertext=[shown[at]], name="highlight", showlegend=False))

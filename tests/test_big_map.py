@@ -136,18 +136,30 @@ def test_an_unwritable_cache_costs_only_a_recomputation(monkeypatch, cache_folde
 # ---------------------------------------------------------------------------------- figure
 
 
-def test_labels_never_share_a_cell_and_go_to_frequent_words_first():
+def label_boxes(coords, lengths):
+    """Each label's (grid row, first column, last column), by the rule readable_labels states."""
+    scaled = (coords - coords.min(axis=0)) / (coords.max(axis=0) - coords.min(axis=0))
+    column, row = scaled[:, 0] * 40, np.floor(scaled[:, 1] * 36)
+    half = np.asarray(lengths) * 6.5 / 20 / 2
+    return list(zip(row, np.floor(column - half), np.floor(column + half)))
+
+
+def test_labels_never_overlap_and_go_to_frequent_words_first():
     rng = np.random.default_rng(0)
     coords = rng.uniform(size=(5000, 2))
-    chosen = readable_labels(coords, max_labels=10_000)
-    scaled = (coords - coords.min(axis=0)) / (coords.max(axis=0) - coords.min(axis=0))
-    cell_of = [tuple(c) for c in np.floor(scaled * (14, 36)).astype(int)]
-    assert len({cell_of[i] for i in chosen}) == len(chosen) <= 15 * 37
-    first_in_cell = {}  # the first (most frequent) word of each cell is the one labelled
-    for i, cell in enumerate(cell_of):
-        first_in_cell.setdefault(cell, i)
-    assert sorted(first_in_cell.values()) == chosen.tolist()
-    assert readable_labels(coords, max_labels=20).tolist() == chosen[:20].tolist()
+    lengths = rng.integers(1, 15, size=5000)
+    chosen = readable_labels(coords, lengths, max_labels=10_000).tolist()
+    boxes = label_boxes(coords, lengths)
+    for a in chosen:
+        for b in chosen:
+            if a < b and boxes[a][0] == boxes[b][0]:
+                assert boxes[a][2] < boxes[b][1] or boxes[b][2] < boxes[a][1]
+    # a word left out overlaps a more frequent word that has its label
+    for i in sorted(set(range(300)) - set(chosen)):
+        assert any(boxes[j][0] == boxes[i][0] and not (boxes[j][2] < boxes[i][1] or
+                   boxes[i][2] < boxes[j][1]) for j in chosen if j < i)
+    assert chosen[0] == 0
+    assert readable_labels(coords, lengths, max_labels=20).tolist() == chosen[:20]
 
 
 def test_coordinates_travel_rounded_as_float32():
@@ -169,9 +181,11 @@ def test_a_100000_word_figure_is_webgl_and_small():
     assert json.loads(fig.to_json())["data"][0]["x"]["dtype"] == "f4"
 
 
-def test_words_are_escaped_in_hover_and_labels():
-    fig = big_map_figure(np.eye(4)[:, :2], ["<b>", "a&b", "c", "d"])
-    assert list(fig.data[0].hovertext[:2]) == ["&lt;b&gt;", "a&amp;b"]
+def test_words_are_escaped_in_hover_and_plain_in_webgl_labels():
+    # Hover labels are SVG, where plotly reads tags; WebGL text shows characters as they are.
+    fig = big_map_figure(np.array([[0, 0], [1, 0], [0, 1], [1, 1]]), ["<b>", "a&b", "''", "d"])
+    assert list(fig.data[0].hovertext[:3]) == ["&lt;b&gt;", "a&amp;b", "''"]
+    assert set(fig.data[1].text) == {"<b>", "a&b", "''", "d"}
 
 
 def test_umaps_progress_bar_text_becomes_progress():
