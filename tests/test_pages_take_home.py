@@ -58,3 +58,20 @@ def test_encode_vocabulary_names_the_text_vectorization_difference():
     visit(at, "views/encode.py")
     assert "TextVectorization" in texts(at.markdown)
     assert any("TextVectorization(max_tokens=50" in c.value for c in at.code)
+
+
+def test_a_run_stopped_inside_an_epoch_says_the_program_trains_whole_epochs():
+    at = fresh_app()
+    at.session_state["train_batch_size"] = 4  # 10 reviews: three batches an epoch
+    at.session_state["train_epochs"] = 5
+    visit(at, "views/train.py")
+    at.button(key="train_step_epoch").click().run()
+    at.button(key="train_step_batch").click().run()
+    assert not at.exception
+    assert "1 batch(es) into epoch 2" in texts(at.info)
+    assert "so it ends at epoch 1" in texts(at.info)
+    at.button(key="train_step_epoch").click().run()  # finishes the started epoch
+    assert "batch(es) into epoch" not in texts(at.info)
+    run = at.session_state["run"]
+    script = take_home.program_file(run, None, at.session_state["class_names"], fmt="py")
+    assert run.epochs_run == 2 and "EPOCHS = 2\n" in script
