@@ -20,6 +20,8 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
+
 from explorer.text import FILTERS, EncodeSettings
 
 # The filter characters as a regular-expression class for TensorFlow's RE2, written for a raw
@@ -71,3 +73,18 @@ padded = keras.utils.pad_sequences(ids.to_list(), maxlen={s.max_length}, padding
                                    truncating={s.truncating!r}, value=0)
 '''
     return _STANDARDIZE + layer + pad
+
+
+def text_vectorization_ids(tokens: list[list[str]], *, vocab_size: int) -> dict[str, int]:
+    """Word → id as `TextVectorization(max_tokens=vocab_size).adapt` numbers these reviews.
+
+    Worked out here without Keras (the Encode page shows it before TensorFlow is loaded):
+    Keras sorts the words by count, most frequent first, and equal counts by the words' UTF-8
+    bytes in reverse (numpy.lexsort over counts and words, reversed); ids start at 2.
+
+    >>> text_vectorization_ids([["bad", "good"]], vocab_size=10)
+    {'good': 2, 'bad': 3}
+    """
+    counts = Counter(word for words in tokens for word in words)
+    ranked = sorted(counts, key=lambda word: (counts[word], word.encode("utf-8")), reverse=True)
+    return {word: index + 2 for index, word in enumerate(ranked[: vocab_size - 2])}

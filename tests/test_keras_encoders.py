@@ -128,3 +128,19 @@ def test_keras_is_imported_only_for_keras_hashing(method, imported):
                            capture_output=True, check=True,
                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert child.stdout.strip().splitlines()[-1] == imported
+
+
+def test_text_vectorization_ids_worked_out_without_keras_equal_the_layers():
+    # The restaurant reviews are nearly all ties (most words once): the order is Keras' own.
+    from explorer.keras_code import text_vectorization_ids
+
+    texts = ["Never coming back!", "horrible service", "rude waitress", "cold food",
+             "horrible food!", "awesome", "awesome services!", "rocks", "poor work",
+             "couldn't have done better", "über Ünder zebra Zebra"]
+    for vocab_size in (5, 9, 50):
+        layer = keras.layers.TextVectorization(max_tokens=vocab_size, standardize=standardize,
+                                               split="whitespace")
+        layer.adapt(texts)
+        keras_ids = {w: i for i, w in enumerate(layer.get_vocabulary()) if i >= 2}
+        ours = text_vectorization_ids([tokenize(t) for t in texts], vocab_size=vocab_size)
+        assert ours == keras_ids, vocab_size

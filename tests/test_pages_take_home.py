@@ -58,6 +58,25 @@ def test_encode_vocabulary_names_the_text_vectorization_difference():
     visit(at, "views/encode.py")
     assert "TextVectorization" in texts(at.markdown)
     assert any("TextVectorization(max_tokens=50" in c.value for c in at.code)
+    # The restaurant reviews are nearly all ties: Keras' own order, worked out, is shown.
+    assert "numbers them differently" in texts(at.info)
+    table = next(d.value for d in at.dataframe if "id in TextVectorization" in d.value.columns)
+    # horrible, food, awesome (twice each) come first in both (in reverse they are in order
+    # too); of the words seen once, "never" came first here and is third from last in Keras.
+    rows = table.set_index("word")
+    assert not {"horrible", "food", "awesome", "service", "rude"} & set(rows.index)
+    assert (rows.loc["never", "id here"], rows.loc["never", "id in TextVectorization"]) == (5, 12)
+
+
+def test_encode_vocabulary_without_ties_says_keras_gives_the_same_ids():
+    import pandas as pd
+
+    at = fresh_app()
+    at.session_state["reviews"] = pd.DataFrame({
+        "text": ["good good good food food nice", "bad", "bad bad"], "label": [1, 0, 0]})
+    at.session_state["encode_method"] = "vocabulary"
+    visit(at, "views/encode.py")
+    assert "TextVectorization gives exactly the ids above" in texts(at.success)
 
 
 def test_a_run_stopped_inside_an_epoch_says_the_program_trains_whole_epochs():

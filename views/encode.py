@@ -8,7 +8,7 @@ import streamlit as st
 
 from explorer.model import embedding_lookup
 from explorer.constraints import options, widget_bounds
-from explorer.keras_code import keras_encode_code
+from explorer.keras_code import keras_encode_code, text_vectorization_ids
 from explorer.text import HASHING_METHODS, EncodeSettings, encode, one_hot
 from explorer.weights import id_window, random_start_rows
 from ui.common import ENCODE_DEFAULTS, encoded_reviews
@@ -51,6 +51,8 @@ def render() -> None:
     lookup_table(encoded.encoder, training_session.current_run())
     st.subheader("How today's Keras does it", divider="gray")
     keras_equivalent(encoded.settings)
+    if encoded.settings.method == "vocabulary":
+        keras_vocabulary_differences(encoded)
     pages.link(pages.TRAIN, "Next: train a model on these rows")
 
 
@@ -162,6 +164,27 @@ def keras_equivalent(settings: EncodeSettings) -> None:
                 "splits at Unicode spaces (such as the no-break space), TensorFlow only at ASCII "
                 "ones.")
     st.code(keras_encode_code(settings), language="python")
+
+
+def keras_vocabulary_differences(encoded) -> None:
+    """Which words TextVectorization would number differently for these very reviews."""
+    ours = encoded.encoder.word_ids
+    theirs = text_vectorization_ids(encoded.tokens, vocab_size=encoded.encoder.vocab_size)
+    words = [w for w in ours if theirs.get(w) != ours[w]]
+    words += [w for w in theirs if w not in ours]
+    if not words:
+        st.success("With these reviews TextVectorization gives exactly the ids above: no two "
+                   "words it keeps share a count in a way that orders them differently.")
+        return
+    st.info(f"With these reviews {len(words)} of the {len(ours)} kept words share their count "
+            "with others, so TextVectorization numbers them differently (a word shown without an "
+            "id is outside that vocabulary and gets 1, [UNK]):")
+    table = pd.DataFrame({
+        "word": words,
+        "id here": pd.array([ours.get(w) for w in words], dtype="Int64"),
+        "id in TextVectorization": pd.array([theirs.get(w) for w in words], dtype="Int64"),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=min(300, 38 + 35 * len(table)))
 
 
 def lookup_table(encoder, run) -> None:
