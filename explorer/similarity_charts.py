@@ -17,6 +17,7 @@ from explorer.similarity import PairEvaluation
 AGREE = "#4c78a8"
 WORST = "#e45756"
 MAX_LABELS = 10  # named worst pairs; more labels overlap on a 400-pixel chart
+_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
 
 
 def pairs_scatter(result: PairEvaluation, *, worst: int = MAX_LABELS,
@@ -38,7 +39,10 @@ def pairs_scatter(result: PairEvaluation, *, worst: int = MAX_LABELS,
             name=f"{name} ({len(part):,})", marker={"color": colour, "size": 7 if labelled else 5,
                                                     "opacity": 0.9 if labelled else 0.6},
             text=[_label(a, b) for a, b in zip(part["word1"], part["word2"])] if labelled else None,
-            textposition="top center", textfont={"size": 11, "color": colour},
+            # Neighbouring worst pairs often sit close together: their labels take turns
+            # above, below and beside the point.
+            textposition=[_POSITIONS[i % len(_POSITIONS)] for i in range(len(part))],
+            textfont={"size": 11, "color": colour},
             customdata=np.column_stack([part["word1"].map(html.escape),
                                         part["word2"].map(html.escape), part["line"]]),
             hovertemplate="%{customdata[0]} – %{customdata[1]}<br>human %{x:.2f}"

@@ -52,14 +52,14 @@ def pairs_benchmark(vectors) -> None:
                     "benchmark_pairs_restrict_vocab": DEFAULT_RESTRICT_VOCAB,
                     "benchmark_pairs_dummy": False})
     state.keep_among("benchmark_pairs_source", sources)
-    c1, c2, c3 = st.columns([3, 2, 2])
+    c1, c2 = st.columns([3, 2])
     c1.radio("Pairs", list(sources), format_func=sources.get, key="benchmark_pairs_source",
              persist_state="session", horizontal=True)
     c2.number_input("Search only the most frequent words", min_value=1,
                     max_value=MAX_RESTRICT_VOCAB, step=10_000,
                     key="benchmark_pairs_restrict_vocab", persist_state="session",
                     help="gensim's restrict_vocab, 300,000 by default.")
-    c3.checkbox("Score pairs with an unknown word 0", key="benchmark_pairs_dummy",
+    st.checkbox("Score pairs with an unknown word 0", key="benchmark_pairs_dummy",
                 persist_state="session",
                 help="gensim's dummy4unknown: such pairs then count in the correlations.")
     chosen = _chosen_pairs(s.benchmark_pairs_source)
