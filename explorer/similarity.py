@@ -364,8 +364,14 @@ def _odd_words(words) -> list[str]:
         raise InputError(
             f"`words` must hold {MIN_ODD_WORDS} to {MAX_ODD_WORDS} words, such as 'breakfast "
             f"cereal dinner lunch'. Received: {len(items)} word{'s' * (len(items) != 1)}"
-            + (f" ({', '.join(quote_word(w) for w in items)})" if items else ""))
+            + (f" ({_some_words(items)})" if items else ""))
     return items
+
+
+def _some_words(items: list[str], shown: int = 10) -> str:
+    # A pasted paragraph of 3,000 words made the message itself 3,000 words long.
+    listed = ", ".join(quote_word(w) for w in items[:shown])
+    return listed + (f", ... and {len(items) - shown:,} more" if len(items) > shown else "")
 
 
 __all__ = ["DEFAULT_RESTRICT_VOCAB", "PAIR_SETS", "PairEvaluation", "Pairs", "UnknownWordError",

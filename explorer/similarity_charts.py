@@ -60,11 +60,18 @@ def centrality_bars(ranked: list[tuple[str, float]]) -> go.Figure:
     words = [word for word, _ in ranked]
     scores = [score for _, score in ranked]
     colours = [AGREE] * (len(words) - 1) + [WORST]
-    fig = go.Figure(go.Bar(x=scores, y=[html.escape(w) for w in words], orientation="h",
+    labels = [html.escape(w) for w in words]
+    # One bar per position, not per word: a word given twice ("cat dog cat mouse") would share
+    # a category and plotly would stack its bars into one of length 2 on a cosine axis.
+    rows = list(range(len(words)))
+    fig = go.Figure(go.Bar(x=scores, y=rows, orientation="h", customdata=labels,
                            marker_color=colours, text=[f"{s:.3f}" for s in scores],
-                           textposition="auto", hovertemplate="%{y}: %{x:.4f}<extra></extra>"))
+                           textposition="auto",
+                           hovertemplate="%{customdata}: %{x:.4f}<extra></extra>"))
     fig.update_layout(xaxis_title="cosine with the mean of all the words",
-                      yaxis={"autorange": "reversed"}, height=max(160, 40 + 28 * len(words)),
+                      yaxis={"autorange": "reversed", "tickmode": "array", "tickvals": rows,
+                             "ticktext": labels},
+                      height=max(160, 40 + 28 * len(words)),
                       margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return fig
 

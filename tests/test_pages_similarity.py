@@ -98,6 +98,13 @@ def test_two_words_are_a_message(analogy_page):
     assert "must hold 3 to 100 words" in texts(at.info) and not at.exception
 
 
+def test_the_same_word_three_times_is_a_message_not_an_answer(analogy_page):
+    at = analogy_page
+    at.text_input(key="analogy_odd_words").set_value("cat Cat cat").run()
+    assert "none of them is the odd one out" in texts(at.info) and not at.exception
+    assert not any("The odd one out:" in m.value for m in at.markdown)
+
+
 def test_an_unknown_analogy_word_does_not_hide_the_odd_one_out(analogy_page):
     at = analogy_page
     at.text_input(key="analogy_a").set_value("zzyzxq").run()

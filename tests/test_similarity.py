@@ -169,6 +169,14 @@ def test_fewer_than_three_words(words):
         odd_one_out(ANIMALS, words)
 
 
+def test_too_many_words_message_lists_ten_of_them():
+    with pytest.raises(InputError) as error:
+        odd_one_out(ANIMALS, "cat " * 3000)
+    message = str(error.value)
+    assert "Received: 3000 words" in message and "... and 2,990 more" in message
+    assert message.count("'cat'") == 10
+
+
 # ------------------------------------------------------------------------------------- CLI
 
 

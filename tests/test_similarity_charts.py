@@ -41,5 +41,17 @@ def test_the_title_gives_the_correlations():
 def test_centrality_bars_put_the_odd_one_last_in_red():
     ranked = rank_by_centrality(ANIMALS, ["cat", "dog", "cow", "car"])
     bar = centrality_bars(ranked).data[0]
-    assert list(bar.y)[-1] == "car" and list(bar.marker.color)[-1] == WORST
+    fig = centrality_bars(ranked)
+    assert list(fig.layout.yaxis.ticktext)[-1] == "car" and list(bar.marker.color)[-1] == WORST
     assert len(set(bar.marker.color[:-1])) == 1 and WORST not in bar.marker.color[:-1]
+
+
+def test_a_word_given_twice_gets_two_bars_not_one_stacked_bar():
+    # "cat cat cow car": both cats are at cosine ~0.9 with the mean; a shared category would
+    # stack them into one bar of length ~1.8 on an axis of cosines.
+    ranked = rank_by_centrality(ANIMALS, ["cat", "cat", "cow", "car"])
+    fig = centrality_bars(ranked)
+    bar = fig.data[0]
+    assert len(set(bar.y)) == 4 and max(bar.x) <= 1.0
+    assert sorted(fig.layout.yaxis.ticktext) == ["car", "cat", "cat", "cow"]
+    assert list(fig.layout.yaxis.tickvals) == list(bar.y)

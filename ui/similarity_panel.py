@@ -156,6 +156,12 @@ def odd_one_out_section(vectors) -> None:
     except InputError as error:
         st.info(md_message(error))
         return
+    if len({word.lower() for word, _ in ranked}) == 1:
+        # gensim answers the word itself; a page saying "the odd one out: cat" for "cat cat cat"
+        # reads as nonsense.
+        st.info(f"Every word here is **{md(ranked[0][0])}**, so none of them is the odd one "
+                "out. Type at least two different words.")
+        return
     odd = ranked[-1][0]
     st.markdown(f"### The odd one out: **:red[{md(odd)}]**")
     st.plotly_chart(centrality_bars(ranked), key="analogy_odd_chart")
