@@ -19,8 +19,8 @@ def training_curves(history: dict[str, list[float]], *, epochs: int | None = Non
             values = history.get(key)
             if values:
                 fig.add_trace(go.Scatter(
-                    x=list(range(1, len(values) + 1)), y=values, mode="lines", name=key,
-                    line={"dash": dash}), row=1, col=col)
+                    x=list(range(1, len(values) + 1)), y=values, mode=_mode(len(values)),
+                    name=key, line={"dash": dash}), row=1, col=col)
     if epochs:
         fig.update_xaxes(range=[1, max(epochs, 2)])
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
@@ -39,7 +39,14 @@ def update_training_curves(fig: go.Figure, history: dict[str, list[float]]) -> g
         for trace in fig.data:
             values = np.asarray(history.get(trace.name, []), dtype=float)
             trace.x, trace.y = np.arange(1, len(values) + 1), values
+            trace.mode = _mode(len(values))
     return fig
+
+
+def _mode(points: int) -> str:
+    # A line through one point draws nothing: after the first epoch (the "1 epoch" step
+    # button) the charts were empty beside "Epochs run 1 / 100". One epoch gets a dot.
+    return "lines+markers" if points == 1 else "lines"
 
 
 def compare_runs(runs: list[dict]) -> go.Figure:
