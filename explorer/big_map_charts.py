@@ -13,10 +13,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 MAX_LABELS = 300
-# The first zoom's grid, for a plot about 800 x 520 pixels: columns of 20 px, rows of 14 px (an
-# 11 px label's line). A label covers the columns its characters (about 6.5 px each) need.
+# The first zoom's grid, for a plot about 800 x 520 pixels: columns of 20 px, rows of 18 px
+# (an 11 px label with room above and below). A label covers the columns its characters
+# (about 6.5 px each) need.
 _COLUMNS = 40
-_ROWS = 36
+_ROWS = 28
 _CHAR_COLUMNS = 6.5 / 20
 _CANDIDATES = 20_000  # past the 20,000 most frequent words a free place is found rarely
 _DIGITS = 4  # significant digits kept of each coordinate's range: 1/10,000 of the plot

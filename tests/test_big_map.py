@@ -139,7 +139,7 @@ def test_an_unwritable_cache_costs_only_a_recomputation(monkeypatch, cache_folde
 def label_boxes(coords, lengths):
     """Each label's (grid row, first column, last column), by the rule readable_labels states."""
     scaled = (coords - coords.min(axis=0)) / (coords.max(axis=0) - coords.min(axis=0))
-    column, row = scaled[:, 0] * 40, np.floor(scaled[:, 1] * 36)
+    column, row = scaled[:, 0] * 40, np.floor(scaled[:, 1] * 28)
     half = np.asarray(lengths) * 6.5 / 20 / 2
     return list(zip(row, np.floor(column - half), np.floor(column + half)))
 
