@@ -96,3 +96,16 @@ def test_cluster_names_are_drawn_without_overlap():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3])
+
+
+def test_a_quote_mark_word_is_labelled_as_a_quote_mark_not_as_an_entity():
+    # GloVe's frequent words include '"'; plotly.js shows "&quot;" literally (it decodes only
+    # &amp; &lt; &gt; and numeric entities), so quotes must not be escaped, but < must be.
+    frame = pd.DataFrame({"word": ['"', "a<b", "it's", "x"], "x": [0.0, 1.0, 2.0, 3.0],
+                          "y": [0.0, 1.0, 0.0, 1.0]})
+    fig = explore_map(frame)
+    shown = [t for trace in fig.data for t in (trace.text or ()) if t]
+    assert sorted(shown) == sorted(['"', "a&lt;b", "it's", "x"])
+    axis = axis_scatter(frame, x_title='"he"', y_title="b", highlight=['"'])
+    assert list(axis.data[0].hovertext)[:3] == ['"', "a&lt;b", "it's"]
+    assert '"he"' in axis.data[0].hovertemplate and "&quot;" not in axis.data[0].hovertemplate

@@ -55,3 +55,9 @@ def test_a_word_given_twice_gets_two_bars_not_one_stacked_bar():
     assert len(set(bar.y)) == 4 and max(bar.x) <= 1.0
     assert sorted(fig.layout.yaxis.ticktext) == ["car", "cat", "cat", "cow"]
     assert list(fig.layout.yaxis.tickvals) == list(bar.y)
+
+
+def test_words_with_quotes_show_as_typed_in_bars_and_hover():
+    quotes = Vectors.from_arrays(['"', "it's", "<i>"], [[1, 0], [0.9, 0.1], [0, 1]])
+    fig = centrality_bars(rank_by_centrality(quotes, ['"', "it's", "<i>"]))
+    assert sorted(fig.layout.yaxis.ticktext) == sorted(['"', "it's", "&lt;i&gt;"])
