@@ -55,6 +55,7 @@ def restore_once() -> None:
     from explorer.store import load_work
     from explorer.workspace import restore_run
 
+    started = time.perf_counter()
     try:
         saved = load_work(room_state.store(), given)
         run = None
@@ -62,6 +63,7 @@ def restore_once() -> None:
             with st.spinner("Bringing back your trained model…"):
                 server_tuning.freeze_imports()  # once per process, before its first model
                 run = restore_run(saved.workspace)
+        _log.info("saved work restored in %.2f s", time.perf_counter() - started)
     except InputError as error:
         _drop_param()
         st.warning(md_message(f"{error}"), icon=":material/link_off:")
