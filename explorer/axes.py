@@ -87,26 +87,34 @@ def parse_axis(text, *, field: str = "axis", two_poles: bool = False) -> Axis:
         An Axis with the words as typed (looked up later by `axis_direction`).
     """
     if not isinstance(text, str):
-        raise InputError(f"`{field}` must be text such as 'he - she'. Received: {field}={text!r}")
+        raise InputError(f"`{field}` must be text such as 'he - she'. Received: {field}={_quoted(text)}")
     positive, negative = [], []
     sign, pending = None, False  # pending: a word was read and no operator came after it yet
     for token in _tokens(text):
         if token in "+-":
             if sign is not None:
-                raise InputError(f"`{field}` has two signs in a row. Received: {field}={text!r} "
+                raise InputError(f"`{field}` has two signs in a row. Received: {field}={_quoted(text)} "
                                  "(write words joined by + and -, e.g. 'he - she').")
             sign, pending = token, False
             continue
         if pending:
             raise InputError(
-                f"`{field}` needs + or - between words. Received: {field}={text!r} (for a "
+                f"`{field}` needs + or - between words. Received: {field}={_quoted(text)} (for a "
                 f"direction write e.g. 'he - she'; for a list of words use the points box).")
         (negative if sign == "-" else positive).append(token)
         sign, pending = None, True
     if sign is not None and (positive or negative):
-        raise InputError(f"`{field}` ends with a sign. Received: {field}={text!r} "
+        raise InputError(f"`{field}` ends with a sign. Received: {field}={_quoted(text)} "
                          "(add the word after it).")
     return _checked(field, text, positive, negative, two_poles)
+
+
+def _quoted(text, limit: int = 80) -> str:
+    """The text as the message quotes it, cut after `limit` characters: a pasted paragraph
+    made the message as long as the paragraph."""
+    if isinstance(text, str) and len(text) > limit:
+        return repr(text[:limit]) + f"... ({len(text):,} characters)"
+    return repr(text)
 
 
 def _tokens(text: str):
@@ -137,12 +145,12 @@ def _checked(field, text, positive, negative, two_poles) -> Axis:
     if two_poles and not (positive and negative):
         raise InputError(
             f"`{field}` needs a word on each side of a minus sign, e.g. 'he - she'. "
-            f"Received: {field}={text!r}")
+            f"Received: {field}={_quoted(text)}")
     lowered = {w.lower() for w in negative}
     both = [w for w in positive if w.lower() in lowered]
     if both:
         raise InputError(f"`{field}` has {both[0]!r} on both sides of the minus sign; remove it "
-                         f"from one side. Received: {field}={text!r}")
+                         f"from one side. Received: {field}={_quoted(text)}")
     return Axis(tuple(positive), tuple(negative))
 
 

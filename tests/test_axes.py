@@ -124,3 +124,12 @@ def test_points_typed_neighbourhood_and_frequent(royal):
         point_words(royal, typed=["he"], top=3)
     with pytest.raises(InputError, match="The map has no points"):
         axis_map(royal, [], parse_axis("he"))
+
+
+def test_a_pasted_paragraph_is_quoted_short_in_the_message():
+    text = "he - she + " * 500  # 5,500 characters ending with a sign
+    with pytest.raises(InputError) as error:
+        parse_axis(text, field="x axis")
+    message = str(error.value)
+    assert "ends with a sign" in message and "(5,500 characters)" in message
+    assert len(message) < 250
