@@ -54,6 +54,7 @@ def test_an_upload_in_the_wrong_format_is_a_message_and_the_page_stays(benchmark
     message = texts(at.error)
     assert message.startswith("pairs.csv: `pairs` must hold lines of two words and a number")
     assert "no tabs" in message
+    assert "Received: 'pairs.csv'" in message  # the file's name, not the argument's
     assert at.button(key="benchmark_run")  # the analogy benchmark is still there
 
 

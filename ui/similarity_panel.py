@@ -12,6 +12,7 @@ from explorer.similarity import (
     default_pairs_path,
     evaluate_pairs,
     rank_by_centrality,
+    read_pairs,
 )
 from explorer.similarity_charts import centrality_bars, pairs_scatter
 from ui import state
@@ -32,8 +33,9 @@ PAIRS_HELP = {
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_pairs(key, name, source, restrict_vocab, dummy4unknown, _vectors):
-    # `key` stands for the vectors (see vectors_key); the file is a path or its bytes.
-    return evaluate_pairs(_vectors, source, restrict_vocab=restrict_vocab,
+    # `key` stands for the vectors (see vectors_key); the file is a path or its bytes, read
+    # under its own name so that a message says "Received: 'mine.txt'", not 'pairs'.
+    return evaluate_pairs(_vectors, read_pairs(source, name=name), restrict_vocab=restrict_vocab,
                           dummy4unknown=dummy4unknown)
 
 
