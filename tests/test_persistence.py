@@ -329,3 +329,12 @@ def test_training_that_diverges_stops_with_the_cause_and_keeps_reviews_and_last_
     # The last good model saves and opens like any other.
     restored = upload(fresh_app(), work_file(at)).session_state["run"]
     assert restored.epochs_run == 3 and restored.stopped == run.stopped
+
+
+def test_the_page_says_the_server_keeps_a_trained_model_under_work(trained):
+    # Runs survive a refresh (ui/saved_work.py); the page said "only the workspace file keeps it".
+    at, _, _ = trained
+    visit(at, WORKSPACE_PAGE)
+    captions = " ".join(c.value for c in at.caption)
+    assert "the server keeps it under the address's `work=` id" in captions
+    assert "only the workspace file" not in captions

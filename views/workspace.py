@@ -18,8 +18,10 @@ def render() -> None:
     st.title("Save & restore")
     st.caption(
         "A refresh, a lost connection or a restarted server starts a new session. Your reviews "
-        "and settings come back from the page address; a trained model and large work come back "
-        "from a workspace file you download here and open again, on this computer or another."
+        "and settings come back from the page address; once you have trained, the server keeps "
+        "your trained model and runs under the address's `work=` id, so they come back too. A "
+        "workspace file you download here keeps everything on your own disk, to open again on "
+        "this computer or another."
     )
     if s.get("workspace_message"):
         st.success(s.pop("workspace_message"), icon=":material/check_circle:")
@@ -55,7 +57,11 @@ def address_status(n_reviews: int, *, has_model: bool) -> None:
             "complete table. Give every review a class on the Reviews page.",
             icon=":material/link_off:")
     if has_model:
-        st.caption("A trained model never goes in the address; only the workspace file keeps it.")
+        # Since runs survive a refresh (ui/saved_work.py) the model is kept on the server too;
+        # this said "only the workspace file keeps it", which a refresh proved wrong.
+        st.caption("The trained model itself is not in the address: the server keeps it under "
+                   "the address's `work=` id (unused work is removed after some days), and a "
+                   "workspace file keeps it on your disk.")
 
 
 def download(names, run) -> None:
