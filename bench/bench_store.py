@@ -10,6 +10,9 @@ Reference, interleaved in the same process: opening the same work from a workspa
 (`workspace_from_json` + `restore_run`), the way the Save & restore page has always restored a
 model. Both run after one unmeasured warm-up (TensorFlow imported). A server restart also
 imports TensorFlow on its first restore; that cold time is measured in a fresh process.
+
+In a browser (`reload_rows`): the real server, a reload of the Train page's address with
+`work=` until the runs are back on screen, against a reload that restores nothing.
 """
 
 from __future__ import annotations
@@ -87,6 +90,65 @@ def _measure(url: str, text: str, runs: list[dict]) -> dict:
             "import": float(cold.stdout.split()[-2]), "cold": float(cold.stdout.split()[-1])}
 
 
+RELOADS = 5
+RELOAD_TIMEOUT_MS = 180_000
+
+
+def reload_rows() -> list[dict]:
+    """In Chromium, on the real server: train the tutorial on the Train page, then reload.
+
+    Ours: the address with `work=` opened in a new browser context (a new session: the model
+    and runs come back from the database) until the Train page's run is drawn (its "Final
+    accuracy" shown and the script run over). Reference, alternated with it: the same Train
+    page drawn again in the first session, which already holds the model (Weights, then back
+    to Train through the menu). The difference is what the restore adds to a page that draws
+    a trained run. Both after one unmeasured round."""
+    from tests.browser import AppPage
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
+
+    if not CHROMIUM.exists():
+        return [{"name": f"reload in a browser: skipped, no Chromium at {CHROMIUM}"}]
+    from playwright.sync_api import sync_playwright
+
+    ours, reference = [], []
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright, \
+            start_server(name="bench-store", env={"EXPLORER_DATA_DIR": folder}) as server:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            app = AppPage(browser.new_context(viewport=VIEWPORT).new_page(), server.base_url,
+                          timeout=RELOAD_TIMEOUT_MS / 1000)
+            app.open("train")
+            with app.rerun_after(timeout=300):
+                app.widget("train_start").locator("button").click()
+            app.wait_for_text("100 / 100", timeout=300)
+            link = app.page.url
+            for round_ in range(RELOADS + 1):
+                fresh = AppPage(browser.new_context(viewport=VIEWPORT).new_page(),
+                                server.base_url, timeout=RELOAD_TIMEOUT_MS / 1000)
+                started = time.perf_counter()
+                fresh.page.goto(link, wait_until="commit", timeout=RELOAD_TIMEOUT_MS)
+                fresh.wait_for_text("Final accuracy")
+                reloaded = time.perf_counter() - started
+                fresh.page.context.close()
+                app.navigate("weights")
+                started = time.perf_counter()
+                app.navigate("train")
+                app.wait_for_text("Final accuracy")
+                if round_:
+                    ours.append(reloaded)
+                    reference.append(time.perf_counter() - started)
+        finally:
+            browser.close()
+    median, base = statistics.median(ours), statistics.median(reference)
+    # Not held to the 2 s: a fresh browser context also loads and compiles the page's code
+    # (plotly's included) before it draws a run; the restore itself is the rows above.
+    return [{"name": f"browser reload with work=: run drawn (median of {RELOADS})",
+             "median_s": median, "reference": "same page, model in session",
+             "reference_median_s": base, "ratio": median / base,
+             "target": "(fresh browser context)"}]
+
+
 def run() -> list[dict]:
     sys.path.insert(0, str(REPO))
     from tests import pg
@@ -115,7 +177,7 @@ def run() -> list[dict]:
         finally:
             if cluster is not None:
                 cluster.stop()
-    return rows
+    return rows + reload_rows()
 
 
 if __name__ == "__main__":
