@@ -29,6 +29,7 @@ from plotly.subplots import make_subplots
 VAL_COLOUR = "#1f77b4"
 TRAIN_COLOUR = "#ff7f0e"
 MAP_LABELS = 12  # words written beside their dot in each small map; the rest show on hover
+PANEL_TITLE_CHARS = 20  # of a name above a small map a third of the board wide
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
 
@@ -127,8 +128,8 @@ def maps_chart(maps: list[dict], label: str | None, *, columns: int = 3) -> go.F
     MAP_LABELS words (the room's most frequent) are written beside their dots.
     """
     rows = max(1, math.ceil(len(maps) / columns))
-    titles = [shown(m["name"]) + (f" ({shown(label)} {shown(value_text(m['swept']))})"
-                                  if label and value_text(m["swept"]) else "")
+    titles = [shown(_short(m["name"])) + (f" ({shown(label)} {shown(value_text(m['swept']))})"
+                                          if label and value_text(m["swept"]) else "")
               for m in maps]
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles or None,
                         horizontal_spacing=0.04, vertical_spacing=0.12 if rows > 1 else 0.1)
@@ -139,12 +140,22 @@ def maps_chart(maps: list[dict], label: str | None, *, columns: int = 3) -> go.F
             x=list(frame["x"]), y=list(frame["y"]), mode="markers+text",
             text=[w if i < MAP_LABELS else "" for i, w in enumerate(words)],
             textposition="top center", hovertext=words, hovertemplate="%{hovertext}<extra></extra>",
+            # A label above a dot at the panel's top edge was cut in half ("cold").
+            cliponaxis=False,
             marker={"size": 7, "color": PALETTE[index % len(PALETTE)]}, showlegend=False),
             row=index // columns + 1, col=index % columns + 1)
     fig.update_xaxes(showticklabels=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, zeroline=False)
+    fig.update_annotations(font_size=13)  # the panel titles: a name and the swept value
     fig.update_layout(height=300 * rows, margin={"t": 40, "l": 10, "r": 10})
     return fig
+
+
+def _short(name: str, limit: int = PANEL_TITLE_CHARS) -> str:
+    # A panel is a third of the board wide: a 40-character name and the swept value ran off
+    # the figure's left edge, cutting the start of the name (seen in Chromium).
+    name = str(name)
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
 
 
 def board_figures(board) -> dict[str, go.Figure]:

@@ -169,3 +169,15 @@ def test_the_qr_code_is_the_link_itself(link):
     read = pixels[np.ix_(centres, centres)] < 128
     assert (read == expected).all()
     assert not (pixels[:border * scale] < 128).any()  # the quiet zone is white
+
+
+def test_a_long_name_above_a_small_map_is_shortened_and_labels_are_not_clipped():
+    # A 40-character name and "(Vocabulary size 20)" ran off the board's left edge.
+    name = "A" * 40
+    fig = maps_chart([a_map(name, 20)], "Vocabulary size")
+    title = fig.layout.annotations[0].text
+    assert title == "A" * 19 + "… (Vocabulary size 20)"
+    assert fig.layout.annotations[0].font.size == 13
+    assert fig.data[0].cliponaxis is False
+    assert maps_chart([a_map("Ann", 20)], "Vocabulary size").layout.annotations[0].text == \
+        "Ann (Vocabulary size 20)"
