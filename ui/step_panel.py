@@ -179,8 +179,11 @@ def what_changed(run, row_labels: list[str]) -> None:
     if report.note:
         st.caption(report.note)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Step", f"{report.batches} batch{'es' if report.batches != 1 else ''}",
-              help=f"epochs {report.first_epoch} → {report.first_epoch + report.epochs}")
+    batches = f"{report.batches} batch{'es' if report.batches != 1 else ''}"
+    c1.metric("Step", f"{report.epochs} epoch{'s' if report.epochs != 1 else ''}"
+              if report.epochs else batches,
+              help=f"{batches}: epochs {report.first_epoch} → "
+                   f"{report.first_epoch + report.epochs}")
     c2.metric("Ids in its batches", f"{len(report.seen_ids):,}")
     c3.metric("Rows changed", f"{len(report.changed_ids):,}")
     c4.metric("Changed, not in a batch", f"{len(report.moved_unseen):,}")
