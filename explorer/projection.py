@@ -74,7 +74,9 @@ def project_snapshots(snapshots, *, epochs, method="pca", n_components=2, random
 
     PCA is fitted once on all snapshots stacked together, so every frame shares its axes;
     t-SNE and UMAP start each frame from the previous frame's layout (the first frame seeded),
-    so points move smoothly instead of jumping to a new arrangement.
+    so points move smoothly instead of jumping to a new arrangement. UMAP rescales its start
+    into a box of its own and drifts from there, so each UMAP frame is also moved and turned
+    (not resized) onto the previous one: the frames share one frame of reference.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -100,7 +102,10 @@ def project_snapshots(snapshots, *, epochs, method="pca", n_components=2, random
     else:
         coords, previous = [], None
         for frame in frames:
-            previous = _embed(frame, method, n_components, random_state, perplexity, previous)
+            layout = _embed(frame, method, n_components, random_state, perplexity, previous)
+            if method == "umap" and previous is not None:
+                layout = _align_to(previous, layout)
+            previous = layout
             coords.append(previous)
     parts = [_frame(c, row_ids, row_labels, epoch=e) for c, e in zip(coords, epochs)]
     return pd.concat(parts, ignore_index=True)
@@ -333,6 +338,20 @@ def _embed(data, method, n_components, random_state, perplexity, init) -> np.nda
     if method == "tsne":
         return tsne(data, n_components, random_state, perplexity, init)
     return umap_layout(data, n_components, random_state, init)
+
+
+def _align_to(reference: np.ndarray, layout: np.ndarray) -> np.ndarray:
+    """`layout` translated and rotated (or mirrored) to lie best on `reference`, point by point.
+
+    Orthogonal Procrustes without scaling: the frame keeps its own spread, so a cloud that
+    grows during training is seen to grow.
+    """
+    from scipy.linalg import orthogonal_procrustes
+
+    centred = layout - layout.mean(axis=0)
+    target = reference - reference.mean(axis=0)
+    rotation, _ = orthogonal_procrustes(centred, target)
+    return centred @ rotation + reference.mean(axis=0)
 
 
 # --- neighbours ---------------------------------------------------------------------------
