@@ -218,3 +218,14 @@ def test_the_perplexity_slider_stops_where_t_sne_still_spreads_the_words(trained
     xs = values(spec["data"][0]["x"])
     assert np.ptp(np.asarray(xs, dtype=float)) > 1.0, xs
     at.radio(key="projection_method").set_value("pca").run()
+
+
+def test_class_names_reach_plotly_with_quotes_as_typed_and_tags_escaped(trained):
+    # plotly.js decodes only &amp; &lt; &gt; (and numeric entities): &quot; would show literally.
+    trained.session_state["class_names"] = ('"meh"', "<b>good</b>")
+    at = visit(trained, "views/projection.py")
+    spec = json.loads(scatter_spec(at))
+    hover = " ".join(json.dumps(trace) for trace in spec["data"])
+    assert '\\"meh\\"' in hover and "&quot;" not in hover
+    assert "&lt;b&gt;good&lt;/b&gt;" in hover and "<b>good</b>" not in hover
+    trained.session_state["class_names"] = ("negative", "positive")

@@ -1,6 +1,5 @@
 """Projection: where each word sits in the trained embedding space, and how training moved it."""
 
-import html
 import importlib.util
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.spreadsheet import frame_to_csv
 from explorer.lean import class_shares
+from explorer.room_charts import shown as plotly_text  # escapes < > &, not quotes
 from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
                                  neighbour_table, project_snapshots)
 from explorer.weights import used_ids
@@ -123,7 +123,8 @@ def perplexity_slider(n_points: int) -> float | None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_snapshots(snapshots, epochs, labels, ids, method, dims, seed, perplexity):
-    # One fit for all frames keeps the axes still; cached so the slider only re-draws.
+    # Frames share one frame of reference (PCA: one fit; t-SNE, UMAP: each frame starts from,
+    # and UMAP's is aligned to, the last); cached so the slider only re-draws.
     return project_snapshots(snapshots, epochs=epochs, method=method, n_components=dims,
                              random_state=seed, labels=labels, ids=ids, perplexity=perplexity)
 
@@ -179,8 +180,8 @@ def colour_by(run, ids, words, trained, nearest, *, vocab_size: int) -> Colourin
     the reviews, and the hover text of each point."""
     s = st.session_state
     # Class names are the user's text: escaped for markdown captions, and for plotly, whose
-    # labels read HTML tags.
-    names = [html.escape(name) for name in s.class_names]
+    # labels read HTML tags (<, > and & only: plotly prints &quot; literally).
+    names = [plotly_text(name) for name in s.class_names]
     shown = [md(name) for name in s.class_names]
     leans = projection_state.leans(run)
     shares = class_shares(run.encoded.padded, run.labels, vocab_size=vocab_size)
