@@ -226,6 +226,11 @@ def test_the_presenter_ends_the_room_and_the_attendee_is_told():
     presenter.button(key="room_end").click().run()
     assert not presenter.exception
     assert "This room has ended" in said(presenter.warning)
+    # Nothing on the wall still invites people in, and nothing offers to end it again.
+    assert not [e for e in presenter.main if type(e).__name__ == "Image"]  # the QR code
+    assert not [b for b in presenter.button if b.key in ("room_end", "room_change_sweep")]
+    assert [b.label for b in presenter.button if b.key == "room_stop_presenting"] == [
+        "Leave the board"]
     attendee.run()
     assert f"Room {code} was ended by its presenter" in said(attendee.info)
     assert room_state.MEMBER not in attendee.session_state

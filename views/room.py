@@ -221,6 +221,13 @@ def presenter_view(code: str, key: str) -> None:
         room_state.stop_presenting()
         st.error(md_message(error))
         return
+    if room.ended_at is not None:
+        # Nobody can join an ended room: no link, code or QR to invite anyone, no controls.
+        st.warning(f"This room has ended (code {room.code}): no more joins or runs. Its board "
+                   "stays readable below, with its downloads.")
+        leave_button("Leave the board")
+        board_view(room.code, key)
+        return
     link = room_link(room.code)
     code_col, qr_col = st.columns([3, 2], vertical_alignment="center")
     with code_col:
@@ -234,8 +241,6 @@ def presenter_view(code: str, key: str) -> None:
             st.warning("This link names this computer as localhost, which only this computer "
                        "can open. Start the server with HOST=0.0.0.0 and open this page at the "
                        "computer's network address (see README, Running a workshop).")
-        if room.ended_at is not None:
-            st.warning("This room has ended: no more joins or runs. The board stays readable.")
     qr_col.image(qr_png(link), width=340, caption="Scan to join")
     with st.expander("Your presenter link (keep it to yourself: it can change and end the room)"):
         st.code(room_link(room.code, key), language=None)
@@ -265,15 +270,18 @@ def room_controls(room, key: str) -> None:
                 rooms.set_locked(room_state.store(), room.code, key, locked)
                 st.rerun()
             confirm = c3.checkbox("Yes, end the room now", key="room_end_confirm")
-            ended = bool(room.ended_at)
-            if c3.button("End the room", key="room_end", disabled=not confirm or ended):
+            if c3.button("End the room", key="room_end", disabled=not confirm):
                 rooms.end_room(room_state.store(), room.code, key)
                 st.rerun()
         except (StoreError, InputError) as error:
             st.error(md_message(error))
-        if st.button("Leave the board (the room goes on)", key="room_stop_presenting"):
-            room_state.stop_presenting()
-            st.rerun()
+        leave_button("Leave the board (the room goes on)")
+
+
+def leave_button(label: str) -> None:
+    if st.button(label, key="room_stop_presenting"):
+        room_state.stop_presenting()
+        st.rerun()
 
 
 @st.fragment(run_every=BOARD_EVERY_S)
