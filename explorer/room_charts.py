@@ -73,10 +73,14 @@ def sweep_chart(points: pd.DataFrame, means: pd.DataFrame, label: str) -> go.Fig
 
     hover = [f"{shown(name)}<br>{shown(label)}: {shown(value_text(v))}"
              for name, v in zip(points["name"], points["swept"])]
+    # Without a validation split no run has a validation accuracy: no legend entry for it.
+    kept = ("accuracy", "val_accuracy") if _has_values(points, "val_accuracy") else ("accuracy",)
     for column, title, colour, symbol in (("val_accuracy", "Validation accuracy", VAL_COLOUR,
                                            "circle"),
                                           ("accuracy", "Training accuracy", TRAIN_COLOUR,
                                            "diamond")):
+        if column not in kept:
+            continue
         fig.add_trace(go.Scatter(
             x=x_of(points["swept"]), y=list(points[column]), mode="markers", name=title,
             marker={"color": colour, "symbol": symbol, "size": 9, "opacity": 0.7},
@@ -84,6 +88,8 @@ def sweep_chart(points: pd.DataFrame, means: pd.DataFrame, label: str) -> go.Fig
             hovertemplate="%{hovertext}<br>" + title + ": %{y:.1%}<extra></extra>"))
     for column, title, colour in (("val_accuracy", "Validation accuracy (mean)", VAL_COLOUR),
                                   ("accuracy", "Training accuracy (mean)", TRAIN_COLOUR)):
+        if column not in kept:
+            continue
         fig.add_trace(go.Scatter(
             x=x_of(means["swept"]), y=list(means[column]), mode="lines+markers", name=title,
             line={"color": colour, "width": 3}, marker={"color": colour, "size": 6},
@@ -184,10 +190,15 @@ def runs_table(runs: pd.DataFrame, swept_label: str | None = None) -> pd.DataFra
         **({swept_label: [value_text(v) for v in runs["swept"]]} if swept_label else {}),
         "Epochs": runs["epochs"].astype(int),
         "Training accuracy (%)": (100 * runs["accuracy"]).round(1),
-        "Validation accuracy (%)": (100 * runs["val_accuracy"]).round(1),
+        **({"Validation accuracy (%)": (100 * runs["val_accuracy"]).round(1)}
+           if _has_values(runs, "val_accuracy") else {}),  # a column of blanks says nothing
         "Time (s)": runs["seconds"].astype(float).round(1),
         "Settings": runs["settings"], "Run": runs["label"]})
     return table.iloc[::-1].reset_index(drop=True)
+
+
+def _has_values(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame and bool(pd.to_numeric(frame[column], errors="coerce").notna().any())
 
 
 def board_html(board, runs_table: pd.DataFrame) -> str:

@@ -134,6 +134,15 @@ def test_the_runs_table_reads_in_percent_and_seconds_newest_first():
     assert "Vocabulary size" not in runs_table(a_board().runs)
 
 
+def test_a_room_without_a_validation_split_shows_no_blank_validation_column_or_legend():
+    runs = a_board().runs.assign(val_accuracy=np.nan)
+    assert "Validation accuracy (%)" not in runs_table(runs, "Vocabulary size")
+    points, means = points_and_means()
+    fig = sweep_chart(points.assign(val_accuracy=np.nan), means.assign(val_accuracy=np.nan),
+                      "Vocabulary size")
+    assert [trace.name for trace in fig.data] == ["Training accuracy", "Training accuracy (mean)"]
+
+
 def test_board_figures_leave_out_the_sweep_chart_in_a_room_without_a_sweep():
     assert list(board_figures(a_board())) == [
         "Vocabulary size against accuracy", "Loss curves",
