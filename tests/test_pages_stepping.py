@@ -35,11 +35,14 @@ def test_steps_continue_one_run_and_say_what_changed(train_page):
     assert run.epochs_run == 1 and len(at.session_state["runs"]) == 1
     assert "With Adam the rows of the" in texts(at.info)
     assert "What changed in this step" in [h.value for h in at.subheader]
+    labels = [m.label for m in at.metric]
+    assert "Loss after epoch 1" in labels and "Final loss" not in labels  # 1 of 5: not final
     at = click(at, "train_step_batch")  # epoch 2 has one batch of 10 reviews: it completes
     assert at.session_state["run"].epochs_run == 2
     at = click(at, "train_step_end")
     run = at.session_state["run"]
     assert run.epochs_run == 5 and len(run.history["loss"]) == 5
+    assert "Final loss" in [m.label for m in at.metric]
     runs = at.session_state["runs"]
     assert len(runs) == 1 and runs[0]["epochs"] == 5  # one run, moved on, not five
     at = click(at, "train_step_epoch")

@@ -281,10 +281,15 @@ def show_run(run) -> None:
     if run.stopped:
         (st.error if "NaN" in run.stopped else st.warning)(md_message(run.stopped))
     final = run.final
+    # A run stepped part of the way has not ended: its numbers are where it is, not final.
+    ended = run.stopped or run.epochs_run >= run.settings.epochs
+    loss_label, accuracy_label = (("Final loss", "Final accuracy") if ended else
+                                  (f"Loss after epoch {run.epochs_run}",
+                                   f"Accuracy after epoch {run.epochs_run}"))
     cols = st.columns(4)
     cols[0].metric("Epochs run", f"{run.epochs_run} / {run.settings.epochs}")
-    cols[1].metric("Final loss", readable_number(final.get("loss")))
-    cols[2].metric("Final accuracy", f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
+    cols[1].metric(loss_label, readable_number(final.get("loss")))
+    cols[2].metric(accuracy_label, f"{final['accuracy']:.2%}" if "accuracy" in final else "—")
     if "val_accuracy" in final:
         cols[3].metric("Validation accuracy", f"{final['val_accuracy']:.2%}")
     st.plotly_chart(training_curves(run.history, epochs=run.settings.epochs), width="stretch")
