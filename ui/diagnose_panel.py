@@ -39,8 +39,8 @@ def try_a_review(run, names) -> None:
                          help=f"P({names[1]}) with the review as it is, minus P({names[1]}) "
                               "with this word's id replaced by padding (0)."),
                  })
-    st.caption("Influence: how much the word moves the answer towards "
-               f"{md(names[1])} (positive) or {md(names[0])} (negative).")
+    st.caption("Influence: how much the word moves the answer: towards "
+               f"{md(names[1])} when it is above 0, towards {md(names[0])} when below.")
     if run.settings.head != "flatten":
         _mask_effect(run, text, names)
 
