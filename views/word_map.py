@@ -184,7 +184,7 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         st.warning(md_message(error))
         st.stop()
     # Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
-    hover = [f"<b>{html.escape(w)}</b><br>frequency rank {row + 1:,}"
+    hover = [f"<b>{html.escape(w, quote=False)}</b><br>frequency rank {row + 1:,}"
              for w, row in zip(frame["word"], frame["id"])]
     title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
     if int(s.word_map_dims) == 2:
