@@ -27,6 +27,8 @@ import time
 
 import numpy as np
 
+from bench import timed
+
 N_WORDS = 10_000
 TSNE_SIZES = (500, 2_000, 5_000, 10_000)
 PCA_REPEATS = 9
@@ -54,22 +56,13 @@ def _glove_top(n: int) -> np.ndarray:
     return np.asarray(np.load(path, mmap_mode="r")[:n], dtype=np.float32)
 
 
-def _timed(function, repeats: int):
-    times, result = [], None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
-
 def _pca_rows(matrix) -> list[dict]:
     from sklearn.decomposition import PCA
 
     from explorer.projection import project
 
-    ours, _ = _timed(lambda: project(matrix, method="pca"), PCA_REPEATS)
-    reference, _ = _timed(lambda: PCA(2, svd_solver="full").fit_transform(matrix), PCA_REPEATS)
+    ours, _ = timed(lambda: project(matrix, method="pca"), PCA_REPEATS)
+    reference, _ = timed(lambda: PCA(2, svd_solver="full").fit_transform(matrix), PCA_REPEATS)
     return [{
         "name": f"PCA {len(matrix):,} x {matrix.shape[1]} -> 2-D",
         "median_s": ours, "reference": "sklearn PCA full SVD",
@@ -86,9 +79,9 @@ def _tsne_sizes(matrix):
 
     for n in TSNE_SIZES:
         words = matrix[:n]
-        ours, frame = _timed(lambda words=words: project(words, method="tsne"), TSNE_REPEATS)
+        ours, frame = timed(lambda words=words: project(words, method="tsne"), TSNE_REPEATS)
         repeats = TSNE_REPEATS if n < REFERENCE_REPEATS_BELOW else 1
-        reference, layout = _timed(
+        reference, layout = timed(
             lambda words=words: TSNE(n_components=2, random_state=0).fit_transform(words),
             repeats)
         yield {

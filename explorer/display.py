@@ -1,7 +1,8 @@
-"""Small helpers for showing a computation as it goes. No Streamlit here."""
+"""Small helpers for showing a computation as it goes, and text as typed. No Streamlit here."""
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from typing import Callable
@@ -52,3 +53,16 @@ def readable_number(value: float, digits: int = 4) -> str:
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return f"{value:.{digits}g}"
+
+
+def plotly_text(text) -> str:
+    """Text as plotly must get it to show it as typed: <, > and & escaped, quotes left alone.
+
+    Plotly draws labels, hovers and titles as HTML, so a word from a file or a name an attendee
+    typed is escaped, never markup. plotly.js decodes &amp; &lt; &gt; and numeric entities but
+    shows "&quot;" literally (the word " on a map read &quot;), so quotes stay as they are.
+
+    >>> plotly_text('<b>"hi"</b>')
+    '&lt;b&gt;"hi"&lt;/b&gt;'
+    """
+    return html.escape(str(text), quote=False)

@@ -7,14 +7,13 @@ whatever trace the point is drawn in, and a selection made on an older map is re
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.charts import MAP_LABELS
 from explorer.clusters import label_anchors, place_labels
+from explorer.display import plotly_text
 
 WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
 HEIGHT = 600
@@ -53,9 +52,9 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
     rows = np.arange(n)
     custom = np.column_stack([rows, frame["x"].round(4), frame["y"].round(4)]).tolist()
     custom = [[int(r), x, y] for r, x, y in custom]
-    hover = ("<b>%{text}</b><br>" + _shown(x_title) + ": %{customdata[1]:.4f}<br>"
-             + _shown(y_title) + ": %{customdata[2]:.4f}<extra></extra>")
-    labels = [_shown(w) if i < max_labels else "" for i, w in enumerate(words)]
+    hover = ("<b>%{text}</b><br>" + plotly_text(x_title) + ": %{customdata[1]:.4f}<br>"
+             + plotly_text(y_title) + ": %{customdata[2]:.4f}<extra></extra>")
+    labels = [plotly_text(w) if i < max_labels else "" for i, w in enumerate(words)]
     trace = _scatter(n)
     fig = go.Figure(trace(
         x=frame["x"], y=frame["y"], mode="markers+text", text=labels, customdata=custom,
@@ -63,13 +62,13 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
         marker={"size": 7 if n < WEBGL_FROM else 4, "color": CROWD,
                 "line": {"width": 0.5, "color": "#555"}}))
     # Hover reads the word from `text`; unlabelled points still need their word there.
-    fig.data[0].hovertext = [_shown(w) for w in words]
+    fig.data[0].hovertext = [plotly_text(w) for w in words]
     fig.data[0].hovertemplate = hover.replace("%{text}", "%{hovertext}")
     marked = [i for i, w in enumerate(words) if w in set(highlight)]
     if marked:
         part = frame.iloc[marked]
         fig.add_trace(trace(
-            x=part["x"], y=part["y"], mode="markers+text", text=[_shown(w) for w in
+            x=part["x"], y=part["y"], mode="markers+text", text=[plotly_text(w) for w in
                                                                   part["word"]],
             customdata=[custom[i] for i in marked], textposition="top center",
             hovertemplate=hover, showlegend=False, textfont={"color": SELECTED, "size": 14},
@@ -101,9 +100,9 @@ def bias_bars(table: pd.DataFrame, *, axis_text: str, positive: str, negative: s
     ordered = table.iloc[::-1]
     colours = ["#2e86c1" if s >= 0 else "#c0392b" for s in ordered["score"]]
     fig = go.Figure(go.Bar(
-        x=ordered["score"], y=[_shown(w) for w in ordered["word"]], orientation="h",
+        x=ordered["score"], y=[plotly_text(w) for w in ordered["word"]], orientation="h",
         marker={"color": colours}, customdata=ordered["score"].round(4),
-        hovertemplate="<b>%{y}</b><br>" + _shown(axis_text)
+        hovertemplate="<b>%{y}</b><br>" + plotly_text(axis_text)
         + ": %{customdata:.4f}<extra></extra>"))
     fig.update_xaxes(title=f"← nearer {negative}    cosine with {axis_text}    nearer "
                      f"{positive} →", zeroline=True, zerolinecolor="#555", automargin=True)
@@ -137,7 +136,7 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     """
     n = len(frame)
     words = frame["word"].tolist()
-    hover = list(hover) if hover is not None else [f"<b>{_shown(w)}</b>" for w in words]
+    hover = list(hover) if hover is not None else [f"<b>{plotly_text(w)}</b>" for w in words]
     trace = _scatter(n)
     size = 7 if n < WEBGL_FROM else 4
     fig = go.Figure()
@@ -187,7 +186,7 @@ def _groups(n, categories, clusters):
 def _points(trace, frame, rows, words, hover, *, name, colour, size, labelled, legend,
             symbol="circle", bold=False, unlabelled=frozenset()):
     part = frame.iloc[rows]
-    text = [_shown(words[r]) if r < labelled and r not in unlabelled else ""
+    text = [plotly_text(words[r]) if r < labelled and r not in unlabelled else ""
             for r in rows]
     return trace(
         x=part["x"], y=part["y"], mode="markers+text", text=text, name=name,
@@ -212,17 +211,6 @@ def _cluster_names(fig, frame, clusters) -> None:
     names = [f"{c + 1}: {name}" for c, name in enumerate(clusters.names)]
     at = place_labels(anchors, names, x_per_px=x_per_px, y_per_px=y_per_px)
     for c, (x, y) in enumerate(at):
-        fig.add_annotation(x=x, y=y, text=_shown(names[c]), showarrow=False,
+        fig.add_annotation(x=x, y=y, text=plotly_text(names[c]), showarrow=False,
                            font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.8)",
                            bordercolor=PALETTE[c % len(PALETTE)], borderwidth=1.5, borderpad=2)
-
-
-def _shown(text) -> str:
-    """Text as plotly must get it to show it as typed: <, > and & escaped, quotes left alone
-    (plotly.js decodes &amp; &lt; &gt; and numeric entities, but shows "&quot;" literally: the
-    word " on a map of the most frequent words read &quot;).
-
-    >>> _shown('<b>"hi"</b>')
-    '&lt;b&gt;"hi"&lt;/b&gt;'
-    """
-    return html.escape(str(text), quote=False)

@@ -16,7 +16,6 @@ before it reaches plotly, which would otherwise read `<b>`, `<a href>` or `<br>`
 
 from __future__ import annotations
 
-import html
 import io
 import math
 import numbers
@@ -25,6 +24,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from explorer.display import plotly_text
+
 # One colour per metric on the sweep chart; one per attendee on the curves (plotly's default).
 VAL_COLOUR = "#1f77b4"
 TRAIN_COLOUR = "#ff7f0e"
@@ -32,15 +33,6 @@ MAP_LABELS = 12  # words written beside their dot in each small map; the rest sh
 PANEL_TITLE_CHARS = 20  # of a name above a small map a third of the board wide
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
-
-
-def shown(text) -> str:
-    """An attendee's text as plotly must get it: HTML escaped, so that it shows as typed.
-
-    >>> shown("<b>Ann</b>")
-    '&lt;b&gt;Ann&lt;/b&gt;'
-    """
-    return html.escape(str(text), quote=False)
 
 
 def value_text(value) -> str:
@@ -71,7 +63,7 @@ def sweep_chart(points: pd.DataFrame, means: pd.DataFrame, label: str) -> go.Fig
     def x_of(values):
         return list(values) if numeric else [value_text(v) for v in values]
 
-    hover = [f"{shown(name)}<br>{shown(label)}: {shown(value_text(v))}"
+    hover = [f"{plotly_text(name)}<br>{plotly_text(label)}: {plotly_text(value_text(v))}"
              for name, v in zip(points["name"], points["swept"])]
     # Without a validation split no run has a validation accuracy: no legend entry for it.
     kept = ("accuracy", "val_accuracy") if _has_values(points, "val_accuracy") else ("accuracy",)
@@ -96,7 +88,7 @@ def sweep_chart(points: pd.DataFrame, means: pd.DataFrame, label: str) -> go.Fig
             customdata=list(means["runs"]),
             hovertemplate=("%{x}: " + title + " %{y:.1%} over %{customdata} run(s)"
                            "<extra></extra>")))
-    axis = {"title": shown(label)}
+    axis = {"title": plotly_text(label)}
     if not numeric:
         axis.update(type="category", categoryorder="array", categoryarray=order)
     elif len(means) and (means["swept"].max() / max(means["swept"].min(), 1e-12) >= 100):
@@ -113,7 +105,7 @@ def loss_chart(curves: list[dict]) -> go.Figure:
     fig = go.Figure()
     for index, curve in enumerate(curves):
         colour = PALETTE[index % len(PALETTE)]
-        name = shown(curve["name"])
+        name = plotly_text(curve["name"])
         for key, dash, suffix in (("loss", "solid", ""), ("val_loss", "dot", " (validation)")):
             values = [v for v in curve.get(key) or []]
             if not values:
@@ -134,14 +126,14 @@ def maps_chart(maps: list[dict], label: str | None, *, columns: int = 3) -> go.F
     MAP_LABELS words (the room's most frequent) are written beside their dots.
     """
     rows = max(1, math.ceil(len(maps) / columns))
-    titles = [shown(_short(m["name"])) + (f" ({shown(label)} {shown(value_text(m['swept']))})"
+    titles = [plotly_text(_short(m["name"])) + (f" ({plotly_text(label)} {plotly_text(value_text(m['swept']))})"
                                           if label and value_text(m["swept"]) else "")
               for m in maps]
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles or None,
                         horizontal_spacing=0.04, vertical_spacing=0.12 if rows > 1 else 0.1)
     for index, entry in enumerate(maps):
         frame = entry["frame"]
-        words = [shown(w) for w in frame["word"]]
+        words = [plotly_text(w) for w in frame["word"]]
         fig.add_trace(go.Scatter(
             x=list(frame["x"]), y=list(frame["y"]), mode="markers+text",
             text=[w if i < MAP_LABELS else "" for i, w in enumerate(words)],
@@ -208,16 +200,16 @@ def board_html(board, runs_table: pd.DataFrame) -> str:
     """
     import plotly.io as pio
 
-    parts = [f"<h1>Room {shown(board.room.code)}: {shown(board.room.title)}</h1>"]
+    parts = [f"<h1>Room {plotly_text(board.room.code)}: {plotly_text(board.room.title)}</h1>"]
     include = True
     for title, figure in board_figures(board).items():
-        parts.append(f"<h2>{shown(title)}</h2>")
+        parts.append(f"<h2>{plotly_text(title)}</h2>")
         parts.append(pio.to_html(figure, full_html=False, include_plotlyjs=include))
         include = False
     parts.append("<h2>Runs</h2>")
     parts.append(runs_table.to_html(index=False, escape=True, na_rep=""))
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-            f"<title>Room {shown(board.room.code)}</title></head><body>\n"
+            f"<title>Room {plotly_text(board.room.code)}</title></head><body>\n"
             + "\n".join(parts) + "\n</body></html>\n")
 
 

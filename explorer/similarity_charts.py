@@ -7,11 +7,10 @@ another colour and named on the chart, so the eye goes to where the vectors disa
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.display import plotly_text
 from explorer.similarity import PairEvaluation
 
 AGREE = "#4c78a8"
@@ -43,8 +42,8 @@ def pairs_scatter(result: PairEvaluation, *, worst: int = MAX_LABELS,
             # above, below and beside the point.
             textposition=[_POSITIONS[i % len(_POSITIONS)] for i in range(len(part))],
             textfont={"size": 11, "color": colour},
-            customdata=np.column_stack([part["word1"].map(_shown),
-                                        part["word2"].map(_shown), part["line"]]),
+            customdata=np.column_stack([part["word1"].map(plotly_text),
+                                        part["word2"].map(plotly_text), part["line"]]),
             hovertemplate="%{customdata[0]} – %{customdata[1]}<br>human %{x:.2f}"
                           "<br>cosine %{y:.3f}<br>line %{customdata[2]}<extra></extra>"))
     fig.update_layout(
@@ -60,7 +59,7 @@ def centrality_bars(ranked: list[tuple[str, float]]) -> go.Figure:
     words = [word for word, _ in ranked]
     scores = [score for _, score in ranked]
     colours = [AGREE] * (len(words) - 1) + [WORST]
-    labels = [_shown(w) for w in words]
+    labels = [plotly_text(w) for w in words]
     # One bar per position, not per word: a word given twice ("cat dog cat mouse") would share
     # a category and plotly would stack its bars into one of length 2 on a cosine axis.
     rows = list(range(len(words)))
@@ -78,15 +77,4 @@ def centrality_bars(ranked: list[tuple[str, float]]) -> go.Figure:
 
 def _label(first: str, second: str) -> str:
     # Plotly draws text as HTML: a word from a file is escaped, never markup.
-    return _shown(f"{first}–{second}")
-
-
-def _shown(text) -> str:
-    """Text as plotly must get it to show it as typed: <, > and & escaped, quotes left alone
-    (plotly.js decodes &amp; &lt; &gt; and numeric entities, but shows "&quot;" literally: the
-    word " on a map of the most frequent words read &quot;).
-
-    >>> _shown('<b>"hi"</b>')
-    '&lt;b&gt;"hi"&lt;/b&gt;'
-    """
-    return html.escape(str(text), quote=False)
+    return plotly_text(f"{first}–{second}")

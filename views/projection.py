@@ -10,7 +10,7 @@ from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
 from explorer.spreadsheet import frame_to_csv
 from explorer.lean import class_shares
-from explorer.room_charts import shown as plotly_text  # escapes < > &, not quotes
+from explorer.display import plotly_text
 from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
                                  neighbour_table, project_snapshots)
 from explorer.weights import used_ids

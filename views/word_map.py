@@ -1,6 +1,5 @@
 """Neighbours & word maps: which words GloVe puts close together, and a map of a whole word set."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +7,7 @@ import streamlit as st
 from explorer.analogy import MAX_TOPN, neighbours
 from explorer.big_map import BIG_FROM, MAX_WORDS
 from explorer.charts import MAP_LABELS, word_map
+from explorer.display import plotly_text
 from explorer.errors import InputError
 from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
@@ -184,7 +184,7 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         st.warning(md_message(error))
         st.stop()
     # Plotly reads tags such as <b> in hover text, and some GloVe tokens hold "<" or "&".
-    hover = [f"<b>{html.escape(w, quote=False)}</b><br>frequency rank {row + 1:,}"
+    hover = [f"<b>{plotly_text(w)}</b><br>frequency rank {row + 1:,}"
              for w, row in zip(frame["word"], frame["id"])]
     title = f"{METHOD_NAMES[method]} of {len(frame):,} words"
     if int(s.word_map_dims) == 2:
