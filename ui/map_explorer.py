@@ -5,7 +5,8 @@ and highlights its nearest words on the map, a box or lasso lists the words insi
 download and an Isolate button), the search box highlights every match, clusters are named
 where they sit, and an uploaded word,category file colours the points. `sphereize_control` and
 `isolated_words` run before the map is projected, since both change what is projected.
-Every key starts with `word_map_` (the page's name).
+Every key starts with the page's `prefix`: `word_map_` for GloVe's word map, `projection_map_`
+for the Projection page's map of the trained embedding (the same panel on the model's rows).
 """
 
 from __future__ import annotations
@@ -28,38 +29,52 @@ METRIC_NAMES = {"cosine": "cosine", "euclidean": "euclidean"}
 SPACES = {"map": "the map's coordinates", "vectors": "the word vectors"}
 MAX_NEIGHBOURS = 50
 SHOWN_UNKNOWN = 10
-DEFAULTS = {
-    "word_map_match": "word", "word_map_k": 10, "word_map_metric": "cosine",
-    "word_map_sphereize": False, "word_map_clusters": False, "word_map_n_clusters": 8,
-    "word_map_cluster_space": "map",
-}
-ISOLATED = "word_map_isolated"  # the words the map is isolated to (not a widget)
+PREFIX = "word_map"  # the Word map page's keys; another page passes its own prefix
+_DEFAULTS = {"match": "word", "k": 10, "metric": "cosine", "sphereize": False,
+             "clusters": False, "n_clusters": 8, "cluster_space": "map"}
 
 
-def sphereize_control(where=st) -> bool:
+def defaults(prefix: str = PREFIX) -> dict:
+    """The panel's widget defaults under `prefix`."""
+    return {f"{prefix}_{name}": value for name, value in _DEFAULTS.items()}
+
+
+DEFAULTS = defaults()
+
+
+def isolated_key(prefix: str = PREFIX) -> str:
+    """The session key of the words a map is isolated to (not a widget)."""
+    return f"{prefix}_isolated"
+
+
+ISOLATED = isolated_key()
+
+
+def sphereize_control(where=st, *, prefix: str = PREFIX) -> bool:
     """The Sphereize checkbox; True when the rows are centred and unit-normed before projecting."""
-    state.remember(DEFAULTS)
-    where.checkbox("Sphereize", key="word_map_sphereize", persist_state="session",
+    state.remember(defaults(prefix))
+    where.checkbox("Sphereize", key=f"{prefix}_sphereize", persist_state="session",
                    help="Centre the words on their mean and scale each to length 1 before "
                         "projecting, as the Embedding Projector's Sphereize data does: the map "
                         "then shows how the words differ from each other, not the direction "
                         "they all share.")
-    return bool(st.session_state.word_map_sphereize)
+    return bool(st.session_state[f"{prefix}_sphereize"])
 
 
-def isolated_words(words):
+def isolated_words(words, *, prefix: str = PREFIX):
     """The words to map: the isolated selection when there is one, else `words`."""
-    kept = st.session_state.get(ISOLATED)
+    kept = st.session_state.get(isolated_key(prefix))
     if not kept:
         return words
     st.info(f"Isolated: the map shows only the {len(kept):,} words you selected, projected "
             "again on their own.", icon=":material/filter_center_focus:")
-    st.button("Show all words again", key="word_map_show_all", on_click=_isolate, args=(None,))
+    st.button("Show all words again", key=f"{prefix}_show_all", on_click=_isolate,
+              args=(None, prefix))
     return list(kept)
 
 
-def _isolate(words) -> None:
-    st.session_state[ISOLATED] = tuple(words) if words else None
+def _isolate(words, prefix: str = PREFIX) -> None:
+    st.session_state[isolated_key(prefix)] = tuple(words) if words else None
 
 
 def projected_rows(vectors, rows, sphereized: bool) -> np.ndarray:
@@ -69,47 +84,61 @@ def projected_rows(vectors, rows, sphereized: bool) -> np.ndarray:
 
 
 def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
-             centre: str | None = None, sphereized: bool = False) -> None:
+             centre: str | None = None, sphereized: bool = False, prefix: str = PREFIX,
+             matrix=None, raw=None) -> None:
     """The explorable 2-D map of `frame` (columns id, word, x, y), its controls and answers.
 
     Args:
-        frame: the projection, one row per word; `id` is the word's row in `vectors`.
-        vectors: the Vectors the map was made from.
+        frame: the projection, one row per word; `id` is the word's row in `vectors`
+            (unless `matrix` is given).
+        vectors: the Vectors the map was made from; with `matrix`, the vocabulary a searched
+            word that is not on the map is looked up in (None: not looked up).
         hover: hover text per row.
         title: the chart's title.
         method: "pca", "tsne" or "umap" (only PCA has a variance explained).
         centre: a word to select when nothing else is (a neighbourhood's centre).
         sphereized: whether the map was made from sphereized vectors; clusters on the vectors,
             neighbours and the variance explained then use those too.
+        prefix: the page's key prefix (every widget's key starts with it).
+        matrix: the rows the map was projected from, one per row of `frame` (default: the
+            words' unit, or sphereized, rows of `vectors`).
+        raw: the same points' vectors as they are, for euclidean neighbours (default: `matrix`
+            without `vectors`, else the rows of `vectors.raw`).
     """
-    state.remember(DEFAULTS)
+    state.remember(defaults(prefix))
     s = st.session_state
+
+    def key(name: str) -> str:
+        return f"{prefix}_{name}"
+
     words = frame["word"].tolist()
-    rows = frame["id"].to_numpy()
-    matrix = projected_rows(vectors, rows, sphereized)
+    if matrix is None:
+        rows = frame["id"].to_numpy()
+        matrix = projected_rows(vectors, rows, sphereized)
+        raw = np.asarray(vectors.raw[rows])
     # Euclidean distance means something only on the vectors' own lengths (on unit vectors it
     # ranks as the cosine does): the raw rows, or the sphereized ones when those are mapped.
-    neighbour_matrix = matrix if sphereized else np.asarray(vectors.raw[rows])
-    matches, found = _search(words, vectors)
+    neighbour_matrix = matrix if sphereized or raw is None else raw
+    matches, found = _search(words, vectors, prefix)
     c1, c2, c3 = st.columns([2, 2, 3])
     c1.number_input(f"Neighbours of a clicked word (0 to {MAX_NEIGHBOURS})", min_value=0,
-                    max_value=MAX_NEIGHBOURS, step=1, key="word_map_k", persist_state="session")
-    c2.radio("Distance", METRICS, format_func=METRIC_NAMES.get, key="word_map_metric",
+                    max_value=MAX_NEIGHBOURS, step=1, key=key("k"), persist_state="session")
+    c2.radio("Distance", METRICS, format_func=METRIC_NAMES.get, key=key("metric"),
              persist_state="session", horizontal=True,
              help="Cosine compares directions; euclidean, straight-line distance between the "
                   "vectors (between the sphereized vectors when Sphereize is on).")
-    clusters = _clusters(c3, frame, matrix, words)
-    categories = _categories(words)
-    clicked, boxed = selection_rows(st.session_state.get("word_map_plot"), words)
+    clusters = _clusters(c3, frame, matrix, words, prefix)
+    categories = _categories(words, prefix)
+    clicked, boxed = selection_rows(st.session_state.get(key("plot")), words)
     selected = clicked if clicked is not None else found
     if selected is None and centre in words:
         selected = words.index(centre)
     near = []
-    if selected is not None and int(s.word_map_k) > 0:
-        near = nearest(neighbour_matrix, selected, k=int(s.word_map_k), metric=s.word_map_metric)
+    if selected is not None and int(s[key("k")]) > 0:
+        near = nearest(neighbour_matrix, selected, k=int(s[key("k")]), metric=s[key("metric")])
     fig = explore_map(frame, hover=hover, selected=selected, neighbours=[i for i, _ in near],
                       matches=matches, categories=categories, clusters=clusters, title=title)
-    st.plotly_chart(fig, key="word_map_plot", on_select="rerun",
+    st.plotly_chart(fig, key=key("plot"), on_select="rerun",
                     selection_mode=("points", "box", "lasso"))
     notes = ["Click a word to select it and see its nearest words; drag a box or a lasso "
              "(in the chart's toolbar) to list the words inside it."]
@@ -119,38 +148,48 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
                      f"{shares[1]:.1%} ({shares.sum():.1%} together).")
     st.caption(" ".join(notes))
     if selected is not None and near:
-        _neighbour_table(words[selected], near, words)
+        _neighbour_table(words[selected], near, words, prefix)
     if boxed:
-        _selected_words(frame, boxed)
+        _selected_words(frame, boxed, prefix)
 
 
-def _search(words, vectors):
+def _search(words, vectors, prefix: str = PREFIX):
     """The rows the search box matches, and the row of a whole-word match (or None)."""
     s = st.session_state
     c1, c2 = st.columns([3, 2])
-    c1.text_input("Find a word on the map", key="word_map_search", persist_state="session",
+    c1.text_input("Find a word on the map", key=f"{prefix}_search", persist_state="session",
                   placeholder="type a word, some letters or a pattern to highlight")
-    c2.radio("Match", list(MATCH_MODES), format_func=MATCH_MODES.get, key="word_map_match",
+    c2.radio("Match", list(MATCH_MODES), format_func=MATCH_MODES.get, key=f"{prefix}_match",
              persist_state="session", horizontal=True)
-    pattern = s.word_map_search.strip()
+    pattern = s[f"{prefix}_search"].strip()
+    mode = s[f"{prefix}_match"]
     if not pattern:
         return [], None
-    if s.word_map_match == "word":
-        lowered = [w.lower() for w in words]
-        if pattern.lower() in lowered:
-            return [], lowered.index(pattern.lower())
-        row = vectors.find(pattern) if vectors is not None else None
-        where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
-                 else f"it is not in the vocabulary of {md(getattr(vectors, 'name', ''))}")
+    if mode == "word":
+        # A point may stand for several words (ids that words share: "rude, services").
+        lowered = [w.lower().split(", ") for w in words]
+        at = next((i for i, parts in enumerate(lowered) if pattern.lower() in parts), None)
+        if at is not None:
+            return [], at
+        if vectors is None:
+            st.info(f"{md(repr(pattern))} is not among the {len(words):,} words on this map.")
+            return [], None
+        row = vectors.find(pattern)
+        if row is not None:
+            where = f"it is word {row + 1:,} of {md(vectors.name)}"
+        else:
+            close = vectors.suggest(pattern, n=3)
+            where = f"it is not in the vocabulary of {md(vectors.name)}" + (
+                f" (closest: {md(', '.join(close))})" if close else "")
         st.info(f"{md(repr(pattern))} is not among the {len(words):,} words on this map: "
                 f"{where}.")
         return [], None
     try:
-        rows = search(words, pattern, mode=s.word_map_match)
+        rows = search(words, pattern, mode=mode)
     except InputError as error:
         st.warning(md_message(error))
         return [], None
-    one, many = (("contains", "contain") if s.word_map_match == "substring"
+    one, many = (("contains", "contain") if mode == "substring"
                  else ("matches the pattern", "match the pattern"))
     if not rows:
         st.info(f"No word on this map {one} {md(repr(pattern))}.")
@@ -164,30 +203,31 @@ def _search(words, vectors):
     return rows, None
 
 
-def _clusters(where, frame, matrix, words):
+def _clusters(where, frame, matrix, words, prefix: str = PREFIX):
     s = st.session_state
     with where:
-        st.toggle("Clusters", key="word_map_clusters", persist_state="session",
+        st.toggle("Clusters", key=f"{prefix}_clusters", persist_state="session",
                   help="KMeans (seed 0) groups the words; each group is named by its words "
                        "nearest its centre.")
-        if not s.word_map_clusters:
+        if not s[f"{prefix}_clusters"]:
             return None
         a, b = st.columns(2)
         a.number_input(f"How many (2 to {MAX_CLUSTERS})", min_value=2, max_value=MAX_CLUSTERS,
-                       step=1, key="word_map_n_clusters", persist_state="session")
-        b.radio("On", list(SPACES), format_func=SPACES.get, key="word_map_cluster_space",
+                       step=1, key=f"{prefix}_n_clusters", persist_state="session")
+        b.radio("On", list(SPACES), format_func=SPACES.get, key=f"{prefix}_cluster_space",
                 persist_state="session")
-    points = frame[["x", "y"]].to_numpy() if s.word_map_cluster_space == "map" else matrix
+    on_map = s[f"{prefix}_cluster_space"] == "map"
+    points = frame[["x", "y"]].to_numpy() if on_map else matrix
     try:
-        return cluster(points, words, n_clusters=int(s.word_map_n_clusters), random_state=0)
+        return cluster(points, words, n_clusters=int(s[f"{prefix}_n_clusters"]), random_state=0)
     except InputError as error:
         st.warning(md_message(error))
         return None
 
 
-def _categories(words):
+def _categories(words, prefix: str = PREFIX):
     upload = st.file_uploader("Colour by category: a CSV of word,category", type=["csv", "txt"],
-                              key="word_map_categories",
+                              key=f"{prefix}_categories",
                               help="One line per word, e.g. king,royalty. Words not on the "
                                    "map are listed; the 10 commonest categories get colours.")
     if upload is None:
@@ -245,27 +285,27 @@ def selection_rows(event, words) -> tuple[int | None, list[int]]:
     return None, rows
 
 
-def _neighbour_table(word, near, words) -> None:
-    s = st.session_state
-    name = "cosine distance" if s.word_map_metric == "cosine" else "euclidean distance"
+def _neighbour_table(word, near, words, prefix: str = PREFIX) -> None:
+    metric = st.session_state[f"{prefix}_metric"]
+    name = "cosine distance" if metric == "cosine" else "euclidean distance"
     st.markdown(f"**{md(word)}** and its {len(near)} nearest words on this map "
-                f"(by {s.word_map_metric}, green on the map):")
+                f"(by {metric}, green on the map):")
     table = pd.DataFrame({"rank": range(1, len(near) + 1), "word": [words[i] for i, _ in near],
                           name: [round(d, 4) for _, d in near]})
-    st.dataframe(table, hide_index=True, key="word_map_selected_neighbours", width=560)
+    st.dataframe(table, hide_index=True, key=f"{prefix}_selected_neighbours", width=560)
 
 
-def _selected_words(frame, rows) -> None:
+def _selected_words(frame, rows, prefix: str = PREFIX) -> None:
     picked = frame.iloc[rows][["word", "x", "y"]].reset_index(drop=True)
     st.markdown(f"**{len(picked):,} words selected** with the box or lasso:")
-    st.dataframe(picked, hide_index=True, key="word_map_selection_table", width=560,
+    st.dataframe(picked, hide_index=True, key=f"{prefix}_selection_table", width=560,
                  height=min(400, 36 * (len(picked) + 1)))
     c1, c2 = st.columns(2)
     c1.download_button("Selected words as CSV", frame_to_csv(picked), "selected_words.csv",
-                       "text/csv", key="word_map_selection_download")
+                       "text/csv", key=f"{prefix}_selection_download")
     if len(picked) >= 4:
-        c2.button(f"Isolate these {len(picked):,} words", key="word_map_isolate",
-                  on_click=_isolate, args=(picked["word"].tolist(),),
+        c2.button(f"Isolate these {len(picked):,} words", key=f"{prefix}_isolate",
+                  on_click=_isolate, args=(picked["word"].tolist(), prefix),
                   help="Redraw the map with only the selected words, projected again.")
     else:
         c2.caption("Select at least 4 words to isolate them (a map needs 4).")
