@@ -229,6 +229,39 @@ def axis_map(vectors: Vectors, words, x_axis: Axis, y_axis: Axis | None = None, 
     return pd.DataFrame(columns)
 
 
+def axis_coordinates(vectors: Vectors, points, axes) -> tuple[list[Axis], np.ndarray]:
+    """Points given as vectors (not words) placed by their cosine with axes of `vectors`' words.
+
+    For a map whose points are not the words themselves: a trained model's ids, which words
+    may share, placed on `great - awful` written with the words it knows.
+
+    >>> v = Vectors.from_arrays(["he", "she"], [[1, 0], [-1, 0]])
+    >>> spelled, coords = axis_coordinates(v, [[2, 2], [0, 3]], [parse_axis("He - she")])
+    >>> spelled[0].text, coords.round(4).tolist()
+    ('he − she', [[0.7071], [0.0]])
+
+    Args:
+        vectors: the words the axes are written with.
+        points: one row per point, as long as the vectors' rows.
+        axes: parsed axes (`parse_axis`); their fields name them in messages ("x axis", ...).
+
+    Returns:
+        (the axes in vocabulary spelling, float64 array of shape (points, axes)); a zero row
+        gives 0.
+    """
+    fields = ("x axis", "y axis")
+    found = [axis_direction(vectors, axis, field=fields[i] if i < 2 else "axis")
+             for i, axis in enumerate(axes)]
+    data = np.asarray(points, dtype=np.float32)
+    if data.ndim != 2 or data.shape[1] != vectors.dim:
+        raise InputError(f"`points` must have one row of {vectors.dim} numbers per point. "
+                         f"Received: shape {data.shape}")
+    norms = np.linalg.norm(data, axis=1, keepdims=True)
+    unit = data / np.where(norms > 0, norms, 1)
+    coords = unit @ np.column_stack([direction for _, direction in found])
+    return [spelled for spelled, _ in found], coords.astype(np.float64)
+
+
 def bias_table(vectors: Vectors, words, axis: Axis) -> pd.DataFrame:
     """Words projected on one axis, sorted from its positive to its negative end.
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from explorer.errors import InputError
 from explorer.spreadsheet import safe_cell
 from explorer.text import NO_WORD_LABELS
+from explorer.vectors import Vectors
 
 
 def weight_table(weights: np.ndarray, row_labels: list[str]) -> pd.DataFrame:
@@ -30,6 +32,26 @@ def weight_table(weights: np.ndarray, row_labels: list[str]) -> pd.DataFrame:
 def used_ids(row_labels: list[str]) -> list[int]:
     """Ids that at least one word maps to (not padding, not unused)."""
     return [i for i, label in enumerate(row_labels) if label not in NO_WORD_LABELS]
+
+
+def word_vectors(id_to_words: dict[int, list[str]], weights, *,
+                 name: str = "the trained model") -> Vectors:
+    """Every word of an encoder with its id's row of `weights`, as Vectors (rows in id order).
+
+    Words that share an id (a hashing collision) share one vector, so an axis or a search can
+    name any word the model knows while its map places ids.
+
+    >>> v = word_vectors({2: ["good"], 3: ["bad", "awful"]}, np.eye(4, 2, dtype="float32"))
+    >>> v.words, v.raw[v.row("awful")].tolist(), v.name
+    (['good', 'bad', 'awful'], [0.0, 0.0], 'the trained model')
+    """
+    weights = np.asarray(weights)
+    pairs = [(word, index) for index in sorted(id_to_words) for word in id_to_words[index]]
+    if any(not 0 <= index < len(weights) for _, index in pairs):
+        raise InputError(f"`id_to_words` names ids beyond the {len(weights)} rows of `weights`.")
+    return Vectors.from_arrays([w for w, _ in pairs],
+                               weights[[i for _, i in pairs]].reshape(len(pairs), weights.shape[1]),
+                               name=name)
 
 
 def projector_files(weights: np.ndarray, row_labels: list[str]) -> tuple[str, str]:

@@ -229,3 +229,213 @@ def test_class_names_reach_plotly_with_quotes_as_typed_and_tags_escaped(trained)
     assert '\\"meh\\"' in hover and "&quot;" not in hover
     assert "&lt;b&gt;good&lt;/b&gt;" in hover and "<b>good</b>" not in hover
     trained.session_state["class_names"] = ("negative", "positive")
+
+
+# --- the Projector's panel on the trained embedding (issue 14) ---------------------------------
+
+MAP = "projection_map_plot"
+
+
+@pytest.fixture(scope="module")
+def tutorial_plus():
+    """The tutorial's ten reviews and two more, "Great!" and "Awful!", trained as the tutorial is
+    (30 epochs): the sample itself has neither word. Hashing puts great on work's id."""
+    at = visit(fresh_app(), "views/reviews.py")
+    for text, label in (("Great!", "positive"), ("Awful!", "negative")):
+        at.text_input(key="reviews_new_text").set_value(text)
+        at.selectbox(key="reviews_new_class").set_value(label)
+        at.button(key="reviews_add").click().run()
+    assert len(at.session_state["reviews"]) == 12
+    visit(at, "views/train.py")
+    at.number_input(key="train_epochs").set_value(30).run()
+    at.button(key="train_start").click().run()
+    assert not at.exception
+    return visit(at, "views/projection.py")
+
+
+def chart(at, key):
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert found, f"no chart {key} on the page"
+    return found[0]
+
+
+def map_traces(at) -> dict:
+    """Trace name -> the labels it draws on the inspector map (from each point's customdata)."""
+    return {t.get("name"): [c[1] for c in t["customdata"]]
+            for t in json.loads(chart(at, MAP).proto.spec)["data"]}
+
+
+def select_on_map(at, points, *, box: bool = False):
+    """Run the page as the browser does after a click (one point) or a box selection on the
+    inspector map: its selection event arrives as the chart's widget value."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    event = {"selection": {"points": [{"customdata": [row, word]} for row, word in points],
+                           "point_indices": [row for row, _ in points],
+                           "box": [{"x": [0, 1], "y": [0, 1]}] if box else [], "lasso": []}}
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart(at, MAP).proto.id, string_value=json.dumps(event)))
+    at._run(states)
+    assert not at.exception, at.exception
+    return at
+
+
+def neighbour_frame(at):
+    found = [d.value for d in at.dataframe if any("distance" in c for c in d.value.columns)]
+    assert len(found) == 1, "no table of the selected word's neighbours"
+    return found[0]
+
+
+def test_search_gre_highlights_great(tutorial_plus):
+    at = tutorial_plus
+    at.radio(key="projection_map_match").set_value("substring").run()
+    at.text_input(key="projection_map_search").set_value("gre").run()
+    assert map_traces(at)["search matches"] == ["work, great"]  # great shares work's id
+    assert "1 of the 16 words contains 'gre' (ringed in orange)." in texts(at.caption)
+    # A whole word finds the point it is on, and selects it.
+    at.radio(key="projection_map_match").set_value("word").run()
+    at.text_input(key="projection_map_search").set_value("Great").run()
+    assert map_traces(at)["selected"] == ["work, great"]
+    at.text_input(key="projection_map_search").set_value("").run()
+
+
+def test_a_click_lists_the_neighbours_explore_finds_on_the_weights(tutorial_plus):
+    import numpy as np
+
+    from explorer.explore import nearest
+
+    at = tutorial_plus
+    labels = at.session_state["run"].encoded.encoder.row_labels()
+    weights = at.session_state["run"].weights_after
+    words = map_traces(at)["words"]
+    ids = [labels.index(w) for w in words]
+    row = words.index("awesome")
+    for metric in ("cosine", "euclidean"):
+        at.radio(key="projection_map_metric").set_value(metric).run()
+        # The browser sends the selection again with every rerun; AppTest keeps no chart state.
+        select_on_map(at, [(row, "awesome")])
+        assert map_traces(at)["selected"] == ["awesome"]
+        expected = nearest(np.asarray(weights[ids], dtype=np.float64), row, k=10, metric=metric)
+        table = neighbour_frame(at)
+        assert table["word"].tolist() == [words[i] for i, _ in expected]
+        assert table[f"{metric} distance"].tolist() == [round(d, 4) for _, d in expected]
+        assert map_traces(at)["neighbours of awesome"] == [words[i] for i, _ in expected]
+    at.radio(key="projection_map_metric").set_value("cosine").run()
+
+
+def test_a_box_of_one_point_is_listed_but_not_isolated(tutorial_plus):
+    at = tutorial_plus
+    words = map_traces(at)["words"]
+    select_on_map(at, [(words.index("rocks"), "rocks")], box=True)
+    assert "1 words selected" in at.markdown[-1].value or any(
+        "selected** with the box" in m.value for m in at.markdown)
+    assert "Select at least 4 words to isolate them (a map needs 4)." in texts(at.caption)
+    assert not at.warning
+
+
+def test_isolating_projects_the_selection_again(tutorial_plus):
+    from ui import map_explorer
+
+    at = tutorial_plus
+    at.session_state[map_explorer.isolated_key("projection_map")] = (
+        "awesome", "rocks", "horrible", "cold", "no such word")
+    at.run()
+    assert "Isolated: the map shows only the 5 words you selected" in texts(at.info)
+    assert sorted(map_traces(at)["words"]) == ["awesome", "cold", "horrible", "rocks"]
+    at.button(key="projection_map_show_all").click().run()
+    assert len(map_traces(at)["words"]) == 16
+
+
+def test_patterns_that_match_nothing_or_everything_say_so(tutorial_plus):
+    at = tutorial_plus
+    at.radio(key="projection_map_match").set_value("regex").run()
+    for pattern, says in (("^zz", "No word on this map matches the pattern"),
+                          (".", "Every word on this map matches the pattern"),
+                          ("(", "`pattern` is not a valid regular expression")):
+        at.text_input(key="projection_map_search").set_value(pattern).run()
+        assert says in texts(at.info) + texts(at.warning)
+        assert "search matches" not in map_traces(at)
+        assert at.text_input(key="projection_map_search").value == pattern
+        assert chart(at, "projection_movie")  # the rest of the page is still there
+    at.radio(key="projection_map_match").set_value("word").run()
+    at.text_input(key="projection_map_search").set_value("gerat").run()
+    assert ("'gerat' is not among the 16 words on this map: it is not in the vocabulary of the "
+            "trained model (closest: great).") in texts(at.info)
+    at.text_input(key="projection_map_search").set_value("").run()
+
+
+def test_pca_variance_explained_on_the_trained_vectors(tutorial_plus):
+    import numpy as np
+
+    from explorer.explore import variance_explained
+
+    at = tutorial_plus
+    labels = at.session_state["run"].encoded.encoder.row_labels()
+    ids = [labels.index(w) for w in map_traces(at)["words"]]
+    shares = variance_explained(at.session_state["run"].weights_after[ids].astype(np.float64), 2)
+    assert (f"PCA axis 1 explains {shares[0]:.1%} of the variance, axis 2 {shares[1]:.1%}"
+            in texts(at.caption))
+
+
+def axis_frame(at, key="projection_axes_bars"):
+    spec = json.loads(chart(at, key).proto.spec)["data"][0]
+    return spec
+
+
+def test_axis_great_minus_awful_puts_positive_words_right(tutorial_plus):
+    at = tutorial_plus
+    at.text_input(key="projection_axes_x").set_value("great - awful").run()
+    assert not at.warning
+    bars = axis_frame(at)
+    from tests.test_pages_glove_text import values
+    score = dict(zip(bars["y"], values(bars["x"])))
+    # awesome and rocks are only ever in positive reviews; horrible and cold only in negative.
+    assert score["awesome"] > 0 and score["rocks"] > 0
+    assert score["horrible"] < 0 and score["cold"] < 0
+    assert score["work, great"] > 0 > score["awful"]
+    at.text_input(key="projection_axes_y").set_value("awesome").run()
+    point = json.loads(chart(at, "projection_axes_map").proto.spec)["data"][0]
+    xs = dict(zip(point["hovertext"], [c[1] for c in point["customdata"]]))
+    assert xs["awesome"] == round(score["awesome"], 4)
+    at.text_input(key="projection_axes_y").set_value("").run()
+
+
+def test_axis_with_an_unknown_word_offers_the_models_words(tutorial_plus):
+    at = tutorial_plus
+    at.text_input(key="projection_axes_x").set_value("grate - awful").run()
+    assert "x axis: 'grate' is not in the vocabulary" in texts(at.warning)
+    assert "Closest spellings: great" in texts(at.warning)
+    assert chart(at, MAP)  # the map above is still drawn
+    at.button(key="projection_axes_x_suggestion_0").click().run()
+    assert at.text_input(key="projection_axes_x").value == "great - awful"
+    assert not at.warning
+    at.text_input(key="projection_axes_x").set_value("work - great").run()
+    assert "has no direction" in texts(at.warning)  # two words on one id
+    at.text_input(key="projection_axes_x").set_value("great - awful").run()
+
+
+def test_the_default_axis_is_the_two_words_the_model_leans_on_most(trained):
+    at = visit(trained, "views/projection.py")
+    axis = at.text_input(key="projection_axes_x").value
+    assert " - " in axis and not at.warning
+    positive, negative = axis.split(" - ")
+    leans = at.session_state["projection_leans"][1].values
+    words = at.session_state["run"].encoded.encoder.word_ids
+    assert leans[words[positive]] == max(leans[i] for i in set(words.values()))
+    assert leans[words[negative]] == min(leans[i] for i in set(words.values()))
+
+
+def test_a_five_word_vocabulary_explores_with_messages_not_errors():
+    at = visit(fresh_app(), "views/encode.py")
+    at.number_input(key="encode_vocab_size").set_value(6).run()
+    visit(at, "views/train.py")
+    at.number_input(key="train_epochs").set_value(2).run()
+    at.button(key="train_start").click().run()
+    visit(at, "views/projection.py")
+    words = map_traces(at)["words"]
+    assert 4 <= len(words) <= 5
+    at.toggle(key="projection_map_clusters").set_value(True).run()
+    assert "clusters need at least" in texts(at.warning)
+    select_on_map(at, [(0, words[0])])
+    assert len(neighbour_frame(at)) == len(words) - 1
+    assert chart(at, "projection_movie") and not at.exception

@@ -10,8 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.lean import word_leans
+from explorer.weights import word_vectors
 
 LEANS = "projection_leans"  # (the run they were measured on, its Leans)
+VOCABULARY = "projection_vocabulary"  # (the run, its words as Vectors of its trained rows)
 
 
 def leans(run):
@@ -24,7 +26,19 @@ def leans(run):
     return cached[1]
 
 
+def vocabulary(run):
+    """Every word the run's encoder knows with its trained vector (words sharing an id share
+    it): what an axis or a search on the Projection page looks words up in."""
+    s = st.session_state
+    cached = s.get(VOCABULARY)
+    if cached is None or cached[0] is not run:
+        cached = s[VOCABULARY] = (run, word_vectors(run.encoded.encoder.id_to_words,
+                                                    run.weights_after))
+    return cached[1]
+
+
 def forget_model() -> None:
     """Drop what was worked out from the session's model: kept, it would hold that model (and
     its weights) alive beside a new one."""
-    st.session_state.pop(LEANS, None)
+    for key in (LEANS, VOCABULARY):
+        st.session_state.pop(key, None)

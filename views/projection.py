@@ -13,8 +13,9 @@ from explorer.lean import class_shares
 from explorer.display import plotly_text
 from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
                                  neighbour_table, project_snapshots)
+from explorer.text import NO_WORD_LABELS
 from explorer.weights import used_ids
-from ui import projection_state, state
+from ui import projection_explore, projection_state, state
 from ui.common import trained_run
 from ui.markup import md, md_message
 
@@ -88,6 +89,20 @@ def render() -> None:
     space_at_epoch(frames, epochs, words, trained, nearest, colouring, epochs_run=run.epochs_run)
 
     before_after_and_movie(run, frames, epochs, colouring)
+
+    # --- the Projector's panel on the trained vectors: words only, not padding or unused ids -
+    kept = [row for row, index in enumerate(ids) if labels[index] not in NO_WORD_LABELS]
+    word_ids = [ids[row] for row in kept]
+    if len(word_ids) < MIN_POINTS:
+        st.info(f"Exploring the trained space needs at least {MIN_POINTS} word ids; this model "
+                f"has {len(word_ids)}. Raise the Vocabulary size on the Encode page, or add "
+                "reviews with more words.")
+        return
+    projection_explore.explore_section(
+        run, word_ids, [words[row] for row in kept], [colouring.hover[row] for row in kept],
+        method=s.projection_method, seed=int(s.projection_seed),
+        perplexity=perplexity if len(word_ids) == len(ids) else None)
+    projection_explore.axes_section(run, word_ids, [words[row] for row in kept])
 
 
 def ids_to_place(labels: list[str]) -> list[int]:
