@@ -68,7 +68,9 @@ def explore_section(run, ids, words, hover, *, method: str, seed: int, perplexit
     except InputError as error:
         st.warning(md_message(error))
         return
-    title = f"{METHOD_NAMES[method]} of {len(frame):,} trained word vectors (epoch {run.epochs_run})"
+    n_words = sum(len(w.split(", ")) for w in shown)
+    title = (f"{METHOD_NAMES[method]} of {len(frame):,} trained vectors ({n_words:,} words, "
+             f"epoch {run.epochs_run})")
     map_explorer.show_map(frame, projection_state.vocabulary(run), hover=[hover_of[i] for i in place],
                           title=title, method=method, sphereized=sphereized, prefix=PREFIX,
                           matrix=matrix, raw=raw)
@@ -139,15 +141,18 @@ def axes_section(run, ids, words) -> None:
         shown = frame if len(frame) <= MAX_BARS else pd.concat(
             [frame.head(MAX_BARS // 2), frame.tail(MAX_BARS // 2)])
         positive = " + ".join(spelled[0].positive) or "—"
-        negative = " + ".join(spelled[0].negative) or "the opposite direction"
+        negative = " + ".join(spelled[0].negative)
         st.plotly_chart(bias_bars(shown, axis_text=texts[0], positive=positive,
-                                  negative=negative), key="projection_axes_bars")
+                                  negative=negative or "the opposite direction"),
+                        key="projection_axes_bars")
         ahead = int((frame["score"] > 0).sum())
+        other = f"the {md(negative)} side" if negative else "the other"
         note = (f" The {MAX_BARS // 2} ids at each end are drawn; the CSV has all "
                 f"{len(frame):,}." if len(frame) > MAX_BARS else "")
         st.caption(f"{ahead} of {len(frame)} ids lie on the {md(positive)} side (blue, right), "
-                   f"{len(frame) - ahead} on the other (red, left): the bar is the cosine "
-                   f"between the id's trained vector and {md(texts[0])}.{note}")
+                   f"{len(frame) - ahead} on {other} (red, left); here blue and red mark the "
+                   "sides of the axis, not the classes. The bar is the cosine between the id's "
+                   f"trained vector and {md(texts[0])}.{note}")
     st.download_button("Axis coordinates as CSV", frame_to_csv(frame), "trained_axes.csv",
                        "text/csv", key="projection_axes_download")
 
