@@ -2,7 +2,10 @@
 
 Every point is drawn by WebGL (plotly's Scattergl), as float32 numbers rounded to what a screen
 can show, the word as hover text; labels go only to a readable subset: in frequency order, each
-word whose label's box meets no box already placed, so no two labels overlap at the first zoom. 100,000 GloVe words make a figure of about 2 MB (see tests/test_big_map.py).
+word whose label's box meets no box already placed (clusters.readable_words, the placer every
+word map uses), so no two labels overlap. Zoomed in (`zoom`), only the points inside the range
+travel and far more of them are labelled. 100,000 GloVe words make a figure of about 2 MB
+(see tests/test_big_map.py).
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from explorer.clusters import readable_words
 from explorer.display import plotly_text
+from explorer.explore_charts import units_per_px, view_range
 
 MAX_LABELS = 300
+ZOOMED_LABELS = 1_000  # a zoomed view has room for more; 1,000 labels stay light to send
 # The first zoom's grid, for a plot about 800 x 520 pixels: columns of 20 px, rows of 18 px
 # (an 11 px label with room above and below). A label covers the columns its characters
 # (about 6.5 px each) need.
@@ -66,34 +72,64 @@ def rounded(values: np.ndarray) -> np.ndarray:
 
 
 def big_map_figure(coords: np.ndarray, words, *, title: str = "",
-                   max_labels: int = MAX_LABELS, highlight: str | None = None) -> go.Figure:
+                   max_labels: int = MAX_LABELS, highlight=None, zoom=None) -> go.Figure:
     """Scattergl of every point (hover: the word), a text trace with the readable labels, and
-    the highlighted word, if given and on the map, as a large red diamond with its label."""
+    the highlighted words (a word, or a list of rows), if on the map, as large red diamonds.
+
+    Args:
+        coords: (n, 2) coordinates, rows in frequency order.
+        words: the word of each row.
+        title: figure title.
+        max_labels: at most this many labels at the whole map (ZOOMED_LABELS when zoomed).
+        highlight: a word, or rows to mark (search matches).
+        zoom: (x0, x1, y0, y1): only the points inside travel, the axes show that range and
+            its words are labelled at that zoom.
+    """
     words = list(words)
-    x, y = rounded(coords[:, 0]), rounded(coords[:, 1])
+    coords = np.asarray(coords)
+    view = view_range(coords, zoom)
+    rows = np.arange(len(words))
+    if zoom is not None:
+        x0, x1, y0, y1 = view
+        rows = rows[(coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
+                    & (coords[:, 1] <= y1)]
+        max_labels = ZOOMED_LABELS
+    x, y = rounded(coords[rows, 0]), rounded(coords[rows, 1])
+    part = [words[r] for r in rows] if zoom is not None else words
     # Hover labels are SVG, where plotly reads tags and entities (tokens hold < and &): escaped.
     # WebGL text shows its characters as they are, so labels are the words themselves. Object
     # arrays, not lists: plotly checks a list item by item (2.4 s for 100,000 words, not 0.3 s).
-    shown = np.array([plotly_text(w) for w in words], dtype=object)
-    plain = np.array(words, dtype=object)
+    shown = np.array([plotly_text(w) for w in part], dtype=object)
+    plain = np.array(part, dtype=object)
     fig = go.Figure(go.Scattergl(
         x=x, y=y, mode="markers", hovertext=shown, hoverinfo="text", name="words",
         marker={"size": 3, "color": "#7fa7d1", "opacity": 0.5, "line": {"width": 0}},
         showlegend=False))
-    labelled = readable_labels(coords, [len(w) for w in words[:_CANDIDATES]],
-                               max_labels=max_labels)
+    x_per_px, y_per_px = units_per_px(view)
+    labelled = readable_words(coords[rows], part, x_per_px=x_per_px, y_per_px=y_per_px,
+                              max_labels=max_labels, candidates=_CANDIDATES)
     fig.add_trace(go.Scattergl(
         x=x[labelled], y=y[labelled], mode="text", text=plain[labelled],
         textfont={"size": 11, "color": "#1f3b57"}, hoverinfo="skip", name="labels",
         showlegend=False))
-    if highlight is not None and highlight in words:
-        at = words.index(highlight)
+    marked = _marked(words, highlight)
+    at = np.flatnonzero(np.isin(rows, marked))
+    if len(at):
         fig.add_trace(go.Scattergl(
-            x=x[at:at + 1], y=y[at:at + 1], mode="markers+text", text=[words[at]],
-            textposition="top center", textfont={"size": 16, "color": "#c0392b"},
-            marker={"size": 14, "color": "#c0392b", "symbol": "diamond"}, hoverinfo="text",
-            hovertext=[shown[at]], name="highlight", showlegend=False))
+            x=x[at], y=y[at], mode="markers+text" if len(at) == 1 else "markers",
+            text=plain[at], textposition="top center", textfont={"size": 16, "color": "#c0392b"},
+            marker={"size": 14 if len(at) == 1 else 8, "color": "#c0392b", "symbol": "diamond"},
+            hoverinfo="text", hovertext=shown[at], name="highlight", showlegend=False))
     fig.update_layout(title=title, height=640, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis={"showticklabels": False}, yaxis={"showticklabels": False},
+                      xaxis={"showticklabels": False, "range": list(view[:2])},
+                      yaxis={"showticklabels": False, "range": list(view[2:])},
                       dragmode="pan", hovermode="closest")
     return fig
+
+
+def _marked(words, highlight) -> np.ndarray:
+    if highlight is None:
+        return np.zeros(0, dtype=np.int64)
+    if isinstance(highlight, str):
+        return np.array([words.index(highlight)] if highlight in words else [], dtype=np.int64)
+    return np.asarray(list(highlight), dtype=np.int64)

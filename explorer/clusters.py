@@ -3,7 +3,10 @@
 KMeans (scikit-learn, seeded) runs on the map's coordinates or on the word vectors; a cluster's
 name is its words nearest to its centre. `place_labels` puts each name near its cluster's centre
 on the map, moving it along a spiral of candidate spots until its box overlaps no name already
-placed (greedy, biggest cluster first: the big regions keep their labels on their centres).
+placed and covers no point (greedy, biggest cluster first: the big regions keep their labels
+nearest their centres). `readable_words` picks which words of a map (or of a zoomed part of it)
+get a label: every word maps of any size use it, so no two word labels overlap. Both measure a
+label with `label_size`, one model of a label's box in pixels.
 """
 
 from __future__ import annotations
@@ -102,32 +105,161 @@ def label_size(text: str, *, x_per_px: float, y_per_px: float) -> tuple[float, f
     return ((len(text) * CHAR_PX + 2 * _PAD_PX) * x_per_px, (LINE_PX + _PAD_PX) * y_per_px)
 
 
-def place_labels(anchors, texts, *, x_per_px: float, y_per_px: float) -> np.ndarray:
+REACH_PX = 160  # a name moves at most this far from its cluster's centre to find free room
+STEP_PX = 8  # spots tried around a centre, this far apart
+
+
+def place_labels(anchors, texts, *, x_per_px: float, y_per_px: float,
+                 avoid=None, within=None) -> np.ndarray:
     """Centres for label boxes, each as near its anchor as it can be without overlapping.
 
     >>> place_labels([[0, 0], [0, 0]], ["ab", "cd"], x_per_px=1, y_per_px=1).round(6).tolist()
-    [[0.0, 0.0], [0.0, 20.0]]
+    [[0.0, 0.0], [0.0, 24.0]]
+    >>> place_labels([[0, 0]], ["ab"], x_per_px=1, y_per_px=1, avoid=[[0, 0]]).round(6).tolist()
+    [[0.0, 16.0]]
 
     Args:
         anchors: (n, 2) preferred centres, in the order labels are placed (first wins).
         texts: the label texts (their length sets the box width, see `label_size`).
         x_per_px, y_per_px: map units per screen pixel on each axis.
+        avoid: (m, 2) points no box should cover (the map's dots): a box takes the nearest spot
+            within REACH_PX of its anchor that covers none, or, where every spot there covers
+            some, the one covering fewest (nearest first among equals).
+        within: (x0, x1, y0, y1) the view; a box near its anchor stays inside it.
 
     Returns:
-        (n, 2) centres; no two boxes of `label_size` around them overlap.
+        (n, 2) centres; no two boxes of `label_size` around them overlap (a box finds no free
+        spot near its anchor: it goes as far out as it must).
     """
     anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
+    dots = np.zeros((0, 2)) if avoid is None else np.asarray(avoid, dtype=np.float64)[:, :2]
     placed: list[tuple[float, float, float, float]] = []  # x, y, half width, half height
     out = np.empty_like(anchors)
+    spots = _nearby(x_per_px, y_per_px)
     for i, ((ax, ay), text) in enumerate(zip(anchors, texts)):
         w, h = label_size(text, x_per_px=x_per_px, y_per_px=y_per_px)
-        for dx, dy in _spiral(w, h):
+        reach = (REACH_PX * x_per_px + w, REACH_PX * y_per_px + h)
+        near = dots[(np.abs(dots[:, 0] - ax) <= reach[0]) & (np.abs(dots[:, 1] - ay) <= reach[1])]
+        best, best_covered = None, None
+        for dx, dy in spots:
             x, y = ax + dx, ay + dy
-            if all(_apart(x, y, w / 2, h / 2, *box) for box in placed):
-                break
-        placed.append((x, y, w / 2, h / 2))
-        out[i] = (x, y)
+            if within is not None and not _inside(x, y, w / 2, h / 2, within):
+                continue
+            if not all(_apart(x, y, w / 2, h / 2, *box) for box in placed):
+                continue
+            covered = covers(near, (x, y, w / 2, h / 2)) if len(near) else 0
+            if best is None or covered < best_covered:
+                best, best_covered = (x, y), covered
+                if covered == 0:
+                    break
+        if best is None:  # crowded by other names: out along the spiral until free
+            best = next((ax + dx, ay + dy) for dx, dy in _spiral(w, h)
+                        if all(_apart(ax + dx, ay + dy, w / 2, h / 2, *box) for box in placed))
+        placed.append((*best, w / 2, h / 2))
+        out[i] = best
     return out
+
+
+def _nearby(x_per_px: float, y_per_px: float) -> list[tuple[float, float]]:
+    """Offsets in map units on a STEP_PX grid within REACH_PX, nearest first (above before
+    below, left before right among equals)."""
+    steps = np.arange(-(REACH_PX // STEP_PX), REACH_PX // STEP_PX + 1) * STEP_PX
+    grid = [(float(dx), float(dy)) for dx in steps for dy in steps
+            if dx * dx + dy * dy <= REACH_PX * REACH_PX]
+    grid.sort(key=lambda d: (d[0] ** 2 + d[1] ** 2, -d[1], d[0]))
+    return [(dx * x_per_px, dy * y_per_px) for dx, dy in grid]
+
+
+def _inside(x, y, hw, hh, view) -> bool:
+    x0, x1, y0, y1 = view
+    return x - hw >= x0 and x + hw <= x1 and y - hh >= y0 and y + hh <= y1
+
+
+def covers(points, box) -> int:
+    """How many of `points` lie strictly inside `box` (x, y, half width, half height)."""
+    x, y, hw, hh = box
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return int(((np.abs(points[:, 0] - x) < hw) & (np.abs(points[:, 1] - y) < hh)).sum())
+
+
+def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
+                   max_labels: int | None = None, candidates: int = 20_000, first=(),
+                   reserved=()) -> np.ndarray:
+    """Rows to label so that no two labels overlap on screen, in row order (most frequent first).
+
+    Each label is the box `label_size` gives its text, centred on its point (a label drawn a
+    fixed distance above its point is the same boxes moved together). A row is kept when its
+    box overlaps no kept box (touching is allowed). Only points inside `view` are candidates,
+    so a zoomed view labels its own words, many more than the whole map has room for there.
+
+    >>> readable_words([[0, 0], [1, 0], [30, 0], [0, 30]], ["ab", "cd", "ef", "gh"],
+    ...                x_per_px=1, y_per_px=1).tolist()
+    [0, 2, 3]
+    >>> readable_words([[0, 0], [1, 0], [30, 0]], ["ab", "cd", "ef"], x_per_px=1, y_per_px=1,
+    ...                view=(0.5, 40, -1, 1)).tolist()
+    [1, 2]
+
+    Args:
+        coords: (n, 2) map coordinates.
+        texts: the label of each row.
+        x_per_px, y_per_px: map units per screen pixel at the zoom shown.
+        view: (x0, x1, y0, y1) the visible range; None for every point.
+        max_labels: stop after this many labels.
+        candidates: only the first this many rows inside the view are tried (past the 20,000
+            most frequent words a free place is found rarely, and the loop is Python's).
+        first: rows tried before all others (the selected word, its neighbours, matches).
+        reserved: boxes (x, y, half width, half height) in map units no label may overlap
+            (the cluster names).
+
+    Returns:
+        The kept rows, `first`'s kept ones first, then ascending.
+    """
+    coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    rows = np.arange(len(coords))
+    if view is not None:
+        x0, x1, y0, y1 = view
+        inside = ((coords[:, 0] >= min(x0, x1)) & (coords[:, 0] <= max(x0, x1))
+                  & (coords[:, 1] >= min(y0, y1)) & (coords[:, 1] <= max(y0, y1)))
+        rows = rows[inside]
+    else:
+        inside = np.ones(len(coords), dtype=bool)
+    ahead = [int(r) for r in dict.fromkeys(first) if 0 <= r < len(coords) and inside[r]]
+    rows = np.concatenate([np.array(ahead, dtype=np.int64),
+                           np.setdiff1d(rows, ahead, assume_unique=True)[:candidates]])
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    scale = np.array([x_per_px, y_per_px])
+    px = coords[rows] / scale  # screen pixels
+    blocked = np.asarray(reserved, dtype=np.float64).reshape(-1, 4) / np.tile(scale, 2)
+    widths = np.array([label_size(texts[r], x_per_px=1, y_per_px=1)[0] for r in rows])
+    height = label_size("", x_per_px=1, y_per_px=1)[1]
+    cell_w = float(widths.max())  # a box overlaps only boxes whose centre is a cell away
+    cells = np.floor(px / np.array([cell_w, height])).astype(np.int64)
+    grid: dict[tuple[int, int], list[int]] = {}
+    kept: list[int] = []
+    for k, r in enumerate(rows):
+        cx, cy = int(cells[k, 0]), int(cells[k, 1])
+        x, y, hw = px[k, 0], px[k, 1], widths[k] / 2
+        clear = not len(blocked) or bool(np.all(
+            (np.abs(blocked[:, 0] - x) >= blocked[:, 2] + hw)
+            | (np.abs(blocked[:, 1] - y) >= blocked[:, 3] + height / 2)))
+        for gx in (cx - 1, cx, cx + 1):
+            for gy in (cy - 1, cy, cy + 1):
+                for j in grid.get((gx, gy), ()):
+                    if not _apart(x, y, hw, height / 2, px[j, 0], px[j, 1], widths[j] / 2,
+                                  height / 2):
+                        clear = False
+                        break
+                if not clear:
+                    break
+            if not clear:
+                break
+        if clear:
+            grid.setdefault((cx, cy), []).append(k)
+            kept.append(int(r))
+            if max_labels is not None and len(kept) >= max_labels:
+                break
+    return np.array(kept, dtype=np.int64)
 
 
 def _apart(x, y, hw, hh, px, py, pw, ph) -> bool:
@@ -149,3 +281,39 @@ def _spiral(width: float, height: float):
             angle = 2 * np.pi * k / (8 * ring) + np.pi / 2
             yield ring * width / 2 * np.cos(angle), ring * height * np.sin(angle)
         ring += 1
+
+
+CORE = 0.8  # a region is drawn around the share of a cluster's points nearest its middle
+
+
+def regions(coords, labels, n_clusters: int, *, core: float = CORE) -> list:
+    """Each cluster's region on the map: the convex hull of its core points, or None.
+
+    The core is the `core` share of the cluster's points nearest their median point, so a few
+    strays do not stretch the region over its neighbours. A cluster whose core has fewer than
+    3 points, or whose points lie on one line, has no region (its points still show it).
+
+    >>> square = [[0, 0], [2, 0], [0, 2], [2, 2], [1, 1], [9, 9]]
+    >>> [r.tolist() for r in regions(square, np.array([0, 0, 0, 0, 0, 0]), 1, core=0.9)]
+    [[[2.0, 2.0], [0.0, 2.0], [0.0, 0.0], [2.0, 0.0]]]
+
+    Returns:
+        One (m, 2) array of hull corners (counter-clockwise) or None per cluster.
+    """
+    from scipy.spatial import ConvexHull
+    from scipy.spatial import QhullError
+
+    coords = np.asarray(coords, dtype=np.float64)[:, :2]
+    out = []
+    for c in range(n_clusters):
+        points = coords[np.asarray(labels) == c]
+        if len(points) >= 3:
+            distance = np.linalg.norm(points - np.median(points, axis=0), axis=1)
+            keep = max(3, int(core * len(points)))
+            points = points[np.argsort(distance, kind="stable")[:keep]]
+        try:
+            hull = ConvexHull(points) if len(points) >= 3 else None
+        except QhullError:  # all on one line: no area to shade
+            hull = None
+        out.append(None if hull is None else points[hull.vertices])
+    return out

@@ -12,13 +12,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.charts import MAP_LABELS
-from explorer.clusters import label_anchors, place_labels
+from explorer.clusters import label_anchors, label_size, place_labels, readable_words, regions
 from explorer.display import plotly_text
 
 WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
 HEIGHT = 600
-# The plot area a label layout assumes, in pixels: a chart drawn wider has more room, never less.
+# The plot area a label layout assumes, in pixels: a chart drawn wider has more room, never less
+# (in Chromium at 1280 px the page's wide layout gives the plot 880 x 530).
 PLOT_PX = (700.0, 520.0)
+MARGIN = 0.06  # of the points' span, left on each side of the whole map (plotly's own padding)
 SELECTED = "#c0392b"
 NEIGHBOUR = "#1e8449"
 MATCH = "#e67e22"
@@ -112,10 +114,37 @@ def bias_bars(table: pd.DataFrame, *, axis_text: str, positive: str, negative: s
     return fig
 
 
+def view_range(coords, zoom=None) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) the axes show: `zoom`, or every point with MARGIN to spare each side.
+
+    >>> view_range(np.array([[0, 0], [10, 5.]]))
+    (-0.6, 10.6, -0.3, 5.3)
+    """
+    if zoom is not None:
+        x0, x1, y0, y1 = (float(v) for v in zoom)
+        return min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    coords = np.asarray(coords, dtype=np.float64)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    pad = np.where(high > low, high - low, 1.0) * MARGIN
+    return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]),
+            float(high[1] + pad[1]))
+
+
+def units_per_px(view) -> tuple[float, float]:
+    """Map units per screen pixel on each axis when `view` fills the plot area PLOT_PX."""
+    x0, x1, y0, y1 = view
+    return (x1 - x0) / PLOT_PX[0], (y1 - y0) / PLOT_PX[1]
+
+
 def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
                 neighbours=(), matches=(), categories=None, clusters=None,
-                max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
-    """A 2-D word map with the selection, its neighbours, search matches and cluster names.
+                max_labels: int | None = None, zoom=None, title: str = "") -> go.Figure:
+    """A 2-D word map with the selection, its neighbours, search matches and cluster regions.
+
+    Word labels go where they fit (`clusters.readable_words` at this zoom): no two overlap and
+    none overlaps a cluster's name; the selected word, its neighbours and matches are placed
+    first. Zoomed in (`zoom`), the axes show only that range and its words are labelled, far
+    more of them than the whole map has room for there.
 
     >>> frame = pd.DataFrame({"word": list("abcde"), "x": [0, 1, 2, 3, 4.], "y": [0, 1, 0, 1, 0.]})
     >>> fig = explore_map(frame, selected=0, neighbours=[1, 2], matches=[4])
@@ -129,24 +158,36 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
         neighbours: rows of its nearest neighbours, drawn green and labelled.
         matches: rows that match a search, ringed in orange and labelled.
         categories: one category (text, or None) per row: a trace and colour per category.
-        clusters: `clusters.Clusters` for these rows: points coloured by cluster and each
-            cluster's name placed where it overlaps no other name.
-        max_labels: only the first this many words get a label (highlighted ones always do).
+        clusters: `clusters.Clusters` for these rows: points coloured by cluster, each
+            cluster's core shaded in its colour under the points, its name placed where it
+            overlaps no other name and covers no point (or the fewest).
+        max_labels: at most this many word labels (default: as many as fit).
+        zoom: (x0, x1, y0, y1) to show only that range, labelled at that zoom.
         title: figure title.
     """
     n = len(frame)
     words = frame["word"].tolist()
     hover = list(hover) if hover is not None else [f"<b>{plotly_text(w)}</b>" for w in words]
+    coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    view = view_range(coords, zoom)
+    x_per_px, y_per_px = units_per_px(view)
     trace = _scatter(n)
     size = 7 if n < WEBGL_FROM else 4
     fig = go.Figure()
+    names = []
+    if clusters is not None:
+        _regions(fig, coords, clusters)
+        names = _cluster_names(coords, clusters, view)
+    first = ([selected] if selected is not None else []) + list(neighbours) + list(matches)
+    labelled = set(readable_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px,
+                                  view=view, max_labels=max_labels, first=first,
+                                  reserved=[box for _, box, _ in names]).tolist())
     groups = _groups(n, categories, clusters)
     # A word drawn again on top gets its label there only: two labels on one spot blur.
     on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())
     for name, rows, colour in groups:
         fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
-                              size=size, labelled=max_labels, legend=len(groups) > 1,
-                              unlabelled=on_top))
+                              size=size, labelled=labelled - on_top, legend=len(groups) > 1))
     layers = [("search matches", list(matches), MATCH, "circle-open", 14),
               (f"neighbours of {words[selected]}" if selected is not None else "neighbours",
                list(neighbours), NEIGHBOUR, "circle", 11),
@@ -154,11 +195,15 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     for name, rows, colour, symbol, big in layers:
         if rows:
             fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
-                                  size=big, labelled=n, legend=True, symbol=symbol, bold=True))
-    if clusters is not None:
-        _cluster_names(fig, frame, clusters)
-    fig.update_xaxes(zeroline=False, automargin=True)
-    fig.update_yaxes(zeroline=False, automargin=True)
+                                  size=big, labelled=labelled, legend=True, symbol=symbol,
+                                  bold=True))
+    for c, (x, y, _, _), text in names:
+        fig.add_annotation(x=x, y=y, text=plotly_text(text), showarrow=False,
+                           font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.85)",
+                           bordercolor=PALETTE[c % len(PALETTE)], borderwidth=1.5, borderpad=2)
+    # Fixed ranges: the label layout assumed exactly this view.
+    fig.update_xaxes(zeroline=False, automargin=True, range=list(view[:2]))
+    fig.update_yaxes(zeroline=False, automargin=True, range=list(view[2:]))
     fig.update_layout(title=title, height=HEIGHT, dragmode="pan", clickmode="event+select",
                       margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
                       legend={"orientation": "h", "y": -0.08})
@@ -184,33 +229,54 @@ def _groups(n, categories, clusters):
 
 
 def _points(trace, frame, rows, words, hover, *, name, colour, size, labelled, legend,
-            symbol="circle", bold=False, unlabelled=frozenset()):
+            symbol="circle", bold=False):
     part = frame.iloc[rows]
-    text = [plotly_text(words[r]) if r < labelled and r not in unlabelled else ""
-            for r in rows]
+    text = [plotly_text(words[r]) if r in labelled else "" for r in rows]
     return trace(
         x=part["x"], y=part["y"], mode="markers+text", text=text, name=name,
         customdata=[[r, words[r]] for r in rows], hovertext=[hover[r] for r in rows],
         hoverinfo="text",
         textposition="top center", showlegend=legend,
-        textfont={"color": colour, "size": 13} if bold else {"size": 10, "color": "#444"},
+        # 12 px at most: the label model (clusters.label_size) measures a 12 px font.
+        textfont={"color": colour, "size": 12} if bold else {"size": 10, "color": "#444"},
         marker={"size": size, "color": colour, "symbol": symbol,
                 "line": {"width": 2 if bold else 0.5, "color": colour if symbol.endswith(
                     "open") else "#333"}})
 
 
-def _cluster_names(fig, frame, clusters) -> None:
-    """Each cluster's name as an annotation near its centre, no two boxes overlapping."""
-    coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
+def _regions(fig, coords, clusters) -> None:
+    """Each cluster's core as a shaded region in its colour, drawn first: under the points."""
+    for c, corners in enumerate(regions(coords, clusters.labels, len(clusters.names))):
+        if corners is None:
+            continue
+        colour = PALETTE[c % len(PALETTE)]
+        ring = np.vstack([corners, corners[:1]])
+        fig.add_trace(go.Scatter(
+            x=ring[:, 0], y=ring[:, 1], mode="lines", fill="toself", fillcolor=_tint(colour),
+            line={"color": colour, "width": 1}, hoverinfo="skip", showlegend=False,
+            name=f"region {c + 1}"))
+
+
+def _tint(colour: str, alpha: float = 0.13) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _cluster_names(coords, clusters, view):
+    """(cluster, box, text) per cluster name: near its centre (within clusters.REACH_PX), no
+    two boxes overlapping, inside the view, and none covering a point (or the fewest points
+    it can there, see `clusters.place_labels`)."""
     k = len(clusters.names)
     anchors = label_anchors(coords, clusters.labels, k)
-    span = np.ptp(coords, axis=0)
-    span = np.where(span > 0, span, 1.0)
-    # Units per pixel of the padded axes plotly draws (about 6% either side).
-    x_per_px, y_per_px = span * 1.12 / np.array(PLOT_PX)
-    names = [f"{c + 1}: {name}" for c, name in enumerate(clusters.names)]
-    at = place_labels(anchors, names, x_per_px=x_per_px, y_per_px=y_per_px)
+    x_per_px, y_per_px = units_per_px(view)
+    x0, x1, y0, y1 = view
+    shown = ((coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
+             & (coords[:, 1] <= y1))
+    texts = [f"{c + 1}: {name}" for c, name in enumerate(clusters.names)]
+    at = place_labels(anchors, texts, x_per_px=x_per_px, y_per_px=y_per_px,
+                      avoid=coords[shown], within=view)
+    out = []
     for c, (x, y) in enumerate(at):
-        fig.add_annotation(x=x, y=y, text=plotly_text(names[c]), showarrow=False,
-                           font={"size": 12, "color": "#111"}, bgcolor="rgba(255,255,255,0.8)",
-                           bordercolor=PALETTE[c % len(PALETTE)], borderwidth=1.5, borderpad=2)
+        w, h = label_size(texts[c], x_per_px=x_per_px, y_per_px=y_per_px)
+        out.append((c, (float(x), float(y), w / 2, h / 2), texts[c]))
+    return out

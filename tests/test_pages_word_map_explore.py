@@ -1,13 +1,16 @@
 """AppTest: the word map's inspector (select, neighbours, search, variance, sphereize, clusters,
 colours, isolate) on the shipped GloVe 6B 50d. A real click is tests/browser/test_word_map_click.py."""
 
+import base64
 import doctest
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tests.apptest_helpers import fresh_app, texts, visit
-from ui import map_explorer, pages
+from ui import map_explorer, map_selection, pages
 
 WORDS_26 = 26  # the page's default typed list
 
@@ -31,12 +34,83 @@ def neighbour_table(at):
 
 
 def traces(at) -> dict:
-    """Trace name -> the words it draws (from each point's customdata)."""
-    return {t.get("name"): [c[1] for c in t["customdata"]] for t in figure(at)["data"]}
+    """Trace name -> the words it draws (from each point's customdata); cluster regions, which
+    draw no word, are left out."""
+    return {t.get("name"): [c[1] for c in t["customdata"]] for t in figure(at)["data"]
+            if "customdata" in t}
 
 
 def test_selection_events_map_back_to_words():
     assert doctest.testmod(map_explorer).failed == 0
+    assert doctest.testmod(map_selection).failed == 0
+
+
+def test_a_clicked_word_stays_selected_when_a_search_is_run(map_page):
+    at = map_page
+    # A click cannot be made without a browser (tests/browser/test_word_map_click.py makes
+    # one): the click is what the chart reported, remembered as the panel remembers it.
+    at.session_state["word_map_clicked"] = "king"
+    at.run()
+    assert traces(at)["selected"] == ["king"]
+    before = traces(at)["neighbours of king"]
+    assert "queen" in before[:3]
+    at.text_input(key="word_map_search").set_value("frog").run()
+    drawn = traces(at)
+    assert drawn["selected"] == ["king"] and drawn["neighbours of king"] == before
+    assert drawn["search matches"] == ["frog"]  # the word searched for is ringed
+    assert "**king** and its 10 nearest words on this map" in texts(at.markdown)
+    at.radio(key="word_map_match").set_value("substring").run()
+    at.text_input(key="word_map_search").set_value("an").run()
+    drawn = traces(at)
+    assert drawn["selected"] == ["king"] and "woman" in drawn["search matches"]
+    at.button(key="word_map_clear").click().run()
+    assert "selected" not in traces(at)
+    assert at.text_input(key="word_map_search").value == "an"  # nothing typed is lost
+    assert not at.exception
+
+
+def test_zoom_in_labels_more_words_and_whole_map_comes_back(map_page):
+    at = map_page
+    at.radio(key="word_map_source").set_value("frequent").run()  # the 1,000 most frequent
+    whole = figure(at)
+    labelled = [t for tr in whole["data"] for t in tr.get("text", []) if t]
+    (x0, x1), (y0, y1) = whole["layout"]["xaxis"]["range"], whole["layout"]["yaxis"]["range"]
+    # Zoom in here's button stores the dragged box with the map it was drawn on.
+    box = (x0 + (x1 - x0) * 0.35, x0 + (x1 - x0) * 0.65, y0 + (y1 - y0) * 0.35,
+           y0 + (y1 - y0) * 0.65)
+    assert whole["layout"]["title"]["text"] == "PCA of 1,000 words"
+    assert len(whole["data"]) == 1  # one trace of the 1,000 words: nothing selected
+    at.session_state["word_map_zoom"] = {"range": box, "map": _signature(at)}
+    at.run()
+    zoomed = figure(at)
+    assert tuple(zoomed["layout"]["xaxis"]["range"]) == pytest.approx(box[:2])
+    shown = [(x, y, t) for tr in zoomed["data"] for x, y, t in
+             zip(_values(tr["x"]), _values(tr["y"]), tr.get("text", [])) if t]
+    before = [t for tr in whole["data"] for x, y, t in
+              zip(_values(tr["x"]), _values(tr["y"]), tr.get("text", []))
+              if t and box[0] <= x <= box[1] and box[2] <= y <= box[3]]
+    assert len(shown) > 2 * len(before) and len(shown) < len(labelled) * 10
+    assert all(box[0] <= x <= box[1] and box[2] <= y <= box[3] for x, y, _ in shown)
+    assert "Zoomed in:" in texts(at.info)
+    at.button(key="word_map_zoom_out").click().run()
+    assert figure(at)["layout"]["xaxis"]["range"] == whole["layout"]["xaxis"]["range"]
+    assert "Zoomed in:" not in texts(at.info)
+
+
+def _values(array) -> list:
+    """A figure's numbers, sent as a list or as a typed array ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _signature(at) -> str:
+    """The signature the page gives its map (ui.map_selection.signature), from the figure."""
+    fig = figure(at)
+    xs = [x for tr in fig["data"] for x in _values(tr["x"])]
+    ys = [y for tr in fig["data"] for y in _values(tr["y"])]
+    frame = pd.DataFrame({"x": xs, "y": ys})
+    return map_selection.signature(frame, fig["layout"]["title"]["text"])
 
 
 def test_the_chart_reports_clicks_boxes_and_lassos(map_page):
@@ -103,7 +177,9 @@ def test_clusters_are_named_and_refused_on_too_few_words(map_page):
     fig = figure(at)
     names = [a["text"] for a in fig["layout"]["annotations"]]
     assert len(names) == 4 and all(n.startswith(f"{i + 1}: ") for i, n in enumerate(names))
-    clustered = [w for t in fig["data"] for w in (c[1] for c in t["customdata"])]
+    clustered = [w for t in fig["data"] for w in (c[1] for c in t.get("customdata", []))]
+    shaded = [t for t in fig["data"] if t.get("fill") == "toself"]
+    assert len(shaded) == 4 and fig["data"][:4] == shaded  # a region each, under the points
     assert sorted(clustered) == sorted(set(clustered)) and len(clustered) == WORDS_26
     at.radio(key="word_map_cluster_space").set_value("vectors").run()
     assert len(figure(at)["layout"]["annotations"]) == 4

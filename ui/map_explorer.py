@@ -1,9 +1,11 @@
 """The word map's inspector, as the Embedding Projector's panel: select, isolate, search, clusters.
 
 The Neighbours & word maps page draws its 2-D map through `show_map`: a click selects a word
-and highlights its nearest words on the map, a box or lasso lists the words inside it (with a
-download and an Isolate button), the search box highlights every match, clusters are named
-where they sit, and an uploaded word,category file colours the points. `sphereize_control` and
+and highlights its nearest words on the map (it stays selected through searches until another
+click or Clear, see ui/map_selection.py), a box or lasso lists the words inside it (with a
+download, an Isolate button and Zoom in here, which redraws that part with its words labelled),
+the search box highlights every match, clusters are shaded regions whose names cover no point,
+and an uploaded word,category file colours the points. `sphereize_control` and
 `isolated_words` run before the map is projected, since both change what is projected.
 Every key starts with the page's `prefix`: `word_map_` for GloVe's word map, `projection_map_`
 for the Projection page's map of the trained embedding (the same panel on the model's rows).
@@ -21,7 +23,7 @@ from explorer.explore import (METRICS, nearest, read_categories, search, spherei
                               variance_explained)
 from explorer.explore_charts import explore_map
 from explorer.spreadsheet import frame_to_csv
-from ui import state
+from ui import map_selection, state
 from ui.markup import md, md_message
 
 MATCH_MODES = {"word": "Whole word", "substring": "Contains", "regex": "Regular expression"}
@@ -129,28 +131,47 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
                   "vectors (between the sphereized vectors when Sphereize is on).")
     clusters = _clusters(c3, frame, matrix, words, prefix)
     categories = _categories(words, prefix)
-    clicked, boxed = selection_rows(st.session_state.get(key("plot")), words)
+    event = st.session_state.get(key("plot"))
+    clicked, boxed = selection_rows(event, words)
+    clicked = map_selection.remembered_click(prefix, clicked, words)
     selected = clicked if clicked is not None else found
+    if clicked is not None and found is not None and found != clicked:
+        matches = [found]  # the click stays selected; the word searched for is ringed
     if selected is None and centre in words:
         selected = words.index(centre)
     near = []
     if selected is not None and int(s[key("k")]) > 0:
         near = nearest(neighbour_matrix, selected, k=int(s[key("k")]), metric=s[key("metric")])
+    sign = map_selection.signature(frame, title)
+    zoom = map_selection.current_zoom(prefix, sign)
     fig = explore_map(frame, hover=hover, selected=selected, neighbours=[i for i, _ in near],
-                      matches=matches, categories=categories, clusters=clusters, title=title)
+                      matches=matches, categories=categories, clusters=clusters, title=title,
+                      zoom=zoom)
     st.plotly_chart(fig, key=key("plot"), on_select="rerun",
                     selection_mode=("points", "box", "lasso"))
-    notes = ["Click a word to select it and see its nearest words; drag a box or a lasso "
-             "(in the chart's toolbar) to list the words inside it."]
+    labelled = sum(1 for t in fig.data for text in (t.text or ()) if text)
+    notes = [f"{labelled:,} words are labelled, where a label covers no other; hover a point "
+             "for its word. Click a word to select it and see its nearest words; drag a box or "
+             "a lasso (in the chart's toolbar) to list the words inside it or to zoom in "
+             "there, where more of them get labels."]
     if method == "pca":
         shares = variance_explained(matrix, 2)
         notes.append(f"PCA axis 1 explains {shares[0]:.1%} of the variance, axis 2 "
                      f"{shares[1]:.1%} ({shares.sum():.1%} together).")
+    if clusters is not None:
+        notes.append("Each cluster's shaded region holds the 80% of its words nearest its "
+                     "middle.")
     st.caption(" ".join(notes))
+    if zoom:
+        x0, x1, y0, y1 = zoom
+        inside = int((frame["x"].between(x0, x1) & frame["y"].between(y0, y1)).sum())
+        map_selection.zoomed_note(prefix, inside, len(frame))
+    map_selection.clear_button(prefix, words)
     if selected is not None and near:
         _neighbour_table(words[selected], near, words, prefix)
     if boxed:
-        _selected_words(frame, boxed, prefix)
+        _selected_words(frame, boxed, prefix, region=map_selection.selection_region(event),
+                        sign=sign)
 
 
 def _search(words, vectors, prefix: str = PREFIX):
@@ -207,8 +228,8 @@ def _clusters(where, frame, matrix, words, prefix: str = PREFIX):
     s = st.session_state
     with where:
         st.toggle("Clusters", key=f"{prefix}_clusters", persist_state="session",
-                  help="KMeans (seed 0) groups the words; each group is named by its words "
-                       "nearest its centre.")
+                  help="KMeans (seed 0) groups the words; each group is shaded and named by "
+                       "its words nearest its centre.")
         if not s[f"{prefix}_clusters"]:
             return None
         a, b = st.columns(2)
@@ -295,14 +316,16 @@ def _neighbour_table(word, near, words, prefix: str = PREFIX) -> None:
     st.dataframe(table, hide_index=True, key=f"{prefix}_selected_neighbours", width=560)
 
 
-def _selected_words(frame, rows, prefix: str = PREFIX) -> None:
+def _selected_words(frame, rows, prefix: str = PREFIX, *, region=None, sign: str = "") -> None:
     picked = frame.iloc[rows][["word", "x", "y"]].reset_index(drop=True)
     st.markdown(f"**{len(picked):,} words selected** with the box or lasso:")
     st.dataframe(picked, hide_index=True, key=f"{prefix}_selection_table", width=560,
                  height=min(400, 36 * (len(picked) + 1)))
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button("Selected words as CSV", frame_to_csv(picked), "selected_words.csv",
                        "text/csv", key=f"{prefix}_selection_download")
+    if region is not None:
+        map_selection.zoom_button(c3, prefix, region, sign)
     if len(picked) >= 4:
         c2.button(f"Isolate these {len(picked):,} words", key=f"{prefix}_isolate",
                   on_click=_isolate, args=(picked["word"].tolist(), prefix),

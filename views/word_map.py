@@ -192,7 +192,7 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         map_explorer.show_map(frame, vectors, hover=hover, title=title, method=method,
                               centre=words[0] if s.word_map_source == "neighbourhood" else None,
                               sphereized=bool(s.word_map_sphereize))
-        map_notes(frame, method)
+        map_notes(frame, method, labels_note=False)
         return
 
     st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
@@ -214,15 +214,16 @@ def the_map(vectors, vkey, words: list[str]) -> None:
     map_notes(frame, method)
 
 
-def map_notes(frame, method) -> None:
+def map_notes(frame, method, *, labels_note: bool = True) -> None:
     """What to read the map as, and its download."""
     notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."
              if not st.session_state.word_map_sphereize else
              "Points are the words' vectors centred on their mean, then at unit length "
              "(sphereized)."]
-    if len(frame) > MAP_LABELS:
-        notes.append(f"Only the first {MAP_LABELS} words are labelled; hover a point or search "
-                     "for a word to see the rest.")
+    if labels_note and len(frame) > MAP_LABELS:  # 3-D: plotly cannot place labels apart
+        notes.append(f"Only the first {MAP_LABELS} words are labelled (in 3-D labels may "
+                     "cover each other; Dimensions 2 places them apart); hover a point or "
+                     "search for a word to see the rest.")
     if method == "tsne":
         notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
                      "mean little.")
