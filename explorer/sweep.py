@@ -72,6 +72,26 @@ def parse_sweep(field: str, values) -> Sweep:
     return Sweep(field, tuple(_check_value(field, rule, v, label) for v in values))
 
 
+def sweep_text(sweep: Sweep) -> str:
+    """The sweep's values as the values box takes them back: an even run of whole numbers as a
+    range, anything else as a list.
+
+    >>> sweep_text(parse_sweep("vocab_size", "10..300 step 10"))
+    '10..300 step 10'
+    >>> sweep_text(parse_sweep("learning_rate", "0.001, 0.01"))
+    '0.001, 0.01'
+    >>> sweep_text(parse_sweep("head", "flatten, lstm"))
+    'flatten, lstm'
+    """
+    values = list(sweep.values)
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    if whole and len(values) >= 3:
+        step = values[1] - values[0]
+        if step > 0 and all(b - a == step for a, b in zip(values, values[1:])):
+            return f"{values[0]}..{values[-1]} step {step}"
+    return ", ".join(str(v) for v in values)  # str(float) reads back as the same float
+
+
 def _rule(field: str):
     if field == "embedding_start":
         return Options(tuple(STARTS))

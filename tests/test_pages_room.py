@@ -275,3 +275,42 @@ def test_a_locked_room_refuses_a_run_with_other_settings_with_a_message():
     assert "This room's settings are locked, and this run's differ: epochs" in note
     assert "your run stays on your Train page" in note
     assert ada.session_state["run"].epochs_run == 3
+
+
+def test_a_bad_sweep_value_leaves_the_lock_and_end_controls_in_place():
+    presenter = start_room(sweep=("vocab_size", "20, 50"))
+    presenter.selectbox(key="room_change_sweep_field").set_value("epochs")
+    presenter.text_input(key="room_change_sweep_values").set_value("5..x")
+    presenter.button(key="room_change_sweep").click().run()
+    assert not presenter.exception
+    assert "must be numbers separated by commas" in said(presenter.error)
+    # The rest of the presenter's panel is still there, and still works.
+    assert [t.key for t in presenter.toggle] == ["room_lock_toggle"]
+    assert {b.key for b in presenter.button} >= {"room_end", "room_stop_presenting"}
+    assert presenter.checkbox(key="room_end_confirm") is not None
+    presenter.toggle(key="room_lock_toggle").set_value(True).run()
+    assert not presenter.exception
+    assert presenter.toggle(key="room_lock_toggle").value is True
+    # What was typed is still in the box, to be corrected.
+    assert presenter.text_input(key="room_change_sweep_values").value == "5..x"
+
+
+def test_the_sweep_controls_show_the_sweep_the_room_runs():
+    presenter = start_room(sweep=("vocab_size", "10..300 step 10"))
+    assert presenter.selectbox(key="room_change_sweep_field").value == "vocab_size"
+    assert presenter.text_input(key="room_change_sweep_values").value == "10..300 step 10"
+    # After a change, the controls show the new sweep; with the sweep off, "No sweep".
+    presenter.selectbox(key="room_change_sweep_field").set_value("learning_rate")
+    presenter.text_input(key="room_change_sweep_values").set_value("0.001, 0.01")
+    presenter.button(key="room_change_sweep").click().run()
+    presenter.run()
+    assert presenter.selectbox(key="room_change_sweep_field").value == "learning_rate"
+    assert presenter.text_input(key="room_change_sweep_values").value == "0.001, 0.01"
+    presenter.selectbox(key="room_change_sweep_field").set_value("")
+    presenter.button(key="room_change_sweep").click().run()
+    presenter.run()
+    assert presenter.selectbox(key="room_change_sweep_field").value == ""
+    assert "Sweep now: none" in said(presenter.caption)
+    # A room started without a sweep says so in its controls too.
+    plain = start_room()
+    assert plain.selectbox(key="room_change_sweep_field").value == ""

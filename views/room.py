@@ -253,29 +253,55 @@ def presenter_view(code: str, key: str) -> None:
 def room_controls(room, key: str) -> None:
     from explorer import room as rooms
     from explorer.store import StoreError
+    from explorer.sweep import sweep_text
 
     with st.expander("Change the room"):
         sweep = room.sweep
-        st.caption("Sweep now: " + (f"{sweep.label}, values {', '.join(map(str, sweep.values))}"
+        st.caption("Sweep now: " + (f"{sweep.label}, values {sweep_text(sweep)[:300]}"
                                     if sweep else "none") + ". A new sweep applies to attendees "
                    "who join from now on; those in the room keep their values.")
+        show_running_sweep(room)
         sweep_inputs("room_change")
         c1, c2, c3 = st.columns(3)
+        # Each control answers on its own, so a bad sweep's message leaves Lock and End in place.
+        problem = None
+        if c1.button("Change the sweep", key="room_change_sweep"):
+            try:
+                sweep = chosen_sweep("room_change")
+                st.success(md_message(rooms.set_sweep(room_state.store(), room.code, key, sweep)))
+                # The boxes hold the new sweep already: the next run must not write over them.
+                st.session_state["room_change_running"] = (
+                    room.code, None if sweep is None else sweep.as_json())
+            except (StoreError, InputError) as error:
+                problem = error
+        locked = c2.toggle("Lock the settings", value=room.locked, key="room_lock_toggle")
+        confirm = c3.checkbox("Yes, end the room now", key="room_end_confirm")
+        end = c3.button("End the room", key="room_end", disabled=not confirm)
         try:
-            if c1.button("Change the sweep", key="room_change_sweep"):
-                st.success(md_message(rooms.set_sweep(room_state.store(), room.code, key,
-                                                      chosen_sweep("room_change"))))
-            locked = c2.toggle("Lock the settings", value=room.locked, key="room_lock_toggle")
             if locked != room.locked:
                 rooms.set_locked(room_state.store(), room.code, key, locked)
                 st.rerun()
-            confirm = c3.checkbox("Yes, end the room now", key="room_end_confirm")
-            if c3.button("End the room", key="room_end", disabled=not confirm):
+            if end:
                 rooms.end_room(room_state.store(), room.code, key)
                 st.rerun()
-        except (StoreError, InputError) as error:
-            st.error(md_message(error))
+        except StoreError as error:
+            problem = error
+        if problem is not None:
+            st.error(md_message(problem))
         leave_button("Leave the board (the room goes on)")
+
+
+def show_running_sweep(room) -> None:
+    """The sweep controls start from the sweep the room runs, and follow it when it changes
+    (set before the widgets are drawn; what the presenter types stays until then)."""
+    from explorer.sweep import sweep_text
+
+    s, sweep = st.session_state, room.sweep
+    running = (room.code, None if sweep is None else sweep.as_json())
+    if s.get("room_change_running") != running:
+        s["room_change_running"] = running
+        s["room_change_sweep_field"] = NO_SWEEP if sweep is None else sweep.field
+        s["room_change_sweep_values"] = "" if sweep is None else sweep_text(sweep)
 
 
 def leave_button(label: str) -> None:
