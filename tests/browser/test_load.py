@@ -14,6 +14,7 @@ runs with `make loadtest`; the GloVe test takes about a minute and runs in every
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
 import time
@@ -539,8 +540,11 @@ def test_a_noisy_neighbour_cannot_stop_eight_trainings(browser, room_browser, tm
 
 # --- a workshop room of thirty ----------------------------------------------------------------
 
-ROOM_ATTENDEES = 30
-ROOM_SWEEP = ("Vocabulary size", "10..300 step 10")  # thirty values: one per attendee
+# Thirty, as the issue asks; EXPLORER_LOAD_ATTENDEES=10 runs a smaller room the same way (for
+# profiling outside the quiet window: the targets are the thirty's).
+ROOM_ATTENDEES = int(os.environ.get("EXPLORER_LOAD_ATTENDEES", "30"))
+ROOM_VALUES = list(range(10, 10 * ROOM_ATTENDEES + 1, 10))  # one vocabulary size per attendee
+ROOM_SWEEP = ("Vocabulary size", f"10..{ROOM_VALUES[-1]} step 10")
 ROOM_RUNS_SECONDS = 90.0  # every run on the board this long after the clicks
 BOARD_REDRAW_SECONDS = 1.0
 ROOM_FIRST_PAGE_SECONDS = 5.0
@@ -681,7 +685,7 @@ def test_a_room_of_thirty_sweeps_vocabulary_size_and_the_board_keeps_up(browser,
           f"31st visitor's first page {latecomer_seconds:.1f} s ({latecomer_steps}); app RSS "
           f"peak {mb(max(samples))} (at start {mb(samples[0])}); machine load "
           f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
-    assert sorted(runs["Vocabulary size"], key=int) == [str(v) for v in range(10, 301, 10)]
+    assert sorted(runs["Vocabulary size"], key=int) == [str(v) for v in ROOM_VALUES]
     assert len(set(runs["Name"])) == ROOM_ATTENDEES
     assert all_runs <= ROOM_RUNS_SECONDS, f"every run on the board after {all_runs:.1f} s"
     assert redraws and max(redraws) < BOARD_REDRAW_SECONDS, redraws[-5:]
