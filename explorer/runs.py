@@ -24,6 +24,24 @@ COLUMNS = (("loss", "final loss"), ("accuracy", "final accuracy"),
            ("val_loss", "validation loss"), ("val_accuracy", "validation accuracy"))
 
 
+def run_label(settings, *, start_label: str, number: int) -> str:
+    """A run's name in the comparison (runs table, chart, Run A/B): what tells it apart.
+
+    >>> from explorer.model import ModelSettings
+    >>> run_label(ModelSettings(head="average", mask_zero=True), start_label="Random", number=2)
+    '#2: Random, average, dim 8, adam 0.001, seed 0, mask_zero'
+    """
+    label = (f"#{number}: {start_label}, {settings.head}, dim {settings.output_dim}, "
+             f"{settings.optimizer} {settings.learning_rate:g}, seed {settings.seed}")
+    # Settings left at their defaults are not named, else every label would be long; these
+    # two are named when on, or two runs that differ only there would read the same.
+    if settings.validation_split:
+        label += f", validation {settings.validation_split:g}"
+    if settings.mask_zero:
+        label += ", mask_zero"
+    return label
+
+
 def runs_table(runs: list[dict]) -> pd.DataFrame:
     """One row per run: label, epochs run, final loss and accuracy (in percent: 87.5 for
     0.875, as the accuracy columns' `ACCURACY_FORMAT` shows them), and the

@@ -24,10 +24,13 @@ import numpy as np
 from explorer.budget import snapshot_budget
 from explorer.errors import InputError
 from explorer.model import (SNAPSHOT_BUDGET_BYTES, TrainResult, embedding_weights,
-                            training_data)
+                            split_indices, training_data)
 
 PADDING_ID = 0
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+# Optimizers whose state (moving averages) a saved workspace does not keep. Keras' SGD without
+# momentum, as the app builds it, keeps none: its next update depends on the gradient alone.
+STATEFUL_OPTIMIZERS = ("adam", "rmsprop")
 
 
 @dataclass(frozen=True)
@@ -95,10 +98,11 @@ class Stepper:
         self._busy = threading.Lock()
         self.every = snapshot_budget(*result.weights_before.shape, epochs=result.settings.epochs,
                                      budget_bytes=SNAPSHOT_BUDGET_BYTES)
-        iterations = int(result.model.optimizer.iterations.numpy())
-        # A model rebuilt from a workspace file has its weights but not the optimizer's state.
-        self.note = ("The optimizer starts afresh: a saved workspace keeps the weights, not the "
-                     "optimizer's moving averages." if result.epochs_run and not iterations else "")
+        # A model rebuilt from saved work has its weights but not the optimizer's state.
+        self.note = (f"The optimizer starts afresh at epoch {result.epochs_run}: saved work (a "
+                     "workspace file, or a refresh that brought the run back) keeps the weights, "
+                     f"not {OPTIMIZER_NAMES[result.settings.optimizer]}'s moving averages."
+                     if restored_without_optimizer(result) else "")
         self.last_report: StepReport | None = None
 
     @property
@@ -230,6 +234,40 @@ class Stepper:
             f"The loss became NaN or infinite in epoch {result.epochs_run + 1}, so the step "
             f"stopped and the weights after epoch {result.epochs_run} were kept. Lower the "
             f"learning rate (now {result.settings.learning_rate:g}) and press Train.")
+
+
+def batches_per_epoch(result: TrainResult) -> int:
+    """Batches in one epoch of the run's training reviews, as `training_data` cuts them."""
+    settings = result.settings
+    train_idx, _ = split_indices(result.labels, validation_split=settings.validation_split,
+                                 seed=settings.seed)
+    return math.ceil(len(train_idx) / min(settings.batch_size, len(train_idx)))
+
+
+def restored_without_optimizer(result: TrainResult) -> bool:
+    """True for a trained run whose model came back from saved work and has not stepped since:
+    its weights are the run's, but its optimizer's moving averages (Adam, RMSprop) were not
+    kept, so the next step starts them afresh."""
+    return (result.settings.optimizer in STATEFUL_OPTIMIZERS and result.epochs_run > 0
+            and int(result.model.optimizer.iterations.numpy()) == 0)
+
+
+def optimizer_restart(result: TrainResult) -> int | None:
+    """The epoch after which the run's optimizer started afresh (it came back from saved work
+    and was stepped on), or None when its optimizer ran without a break in this model.
+
+    The optimizer counts every batch it applied since the model was built. A run trained
+    without a break has applied one per batch of every epoch it ran; a run restored after
+    epoch E and stepped on has applied only those since E, so E = epochs run − whole epochs
+    counted. Plain SGD keeps no state, so a restart changes nothing there: None.
+    """
+    if result.settings.optimizer not in STATEFUL_OPTIMIZERS or not result.epochs_run:
+        return None
+    applied = int(result.model.optimizer.iterations.numpy())
+    per_epoch = batches_per_epoch(result)
+    if applied == 0 or applied >= result.epochs_run * per_epoch:
+        return None
+    return result.epochs_run - applied // per_epoch
 
 
 def check_steppable(result: TrainResult) -> None:

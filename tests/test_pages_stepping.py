@@ -145,3 +145,73 @@ def test_the_weights_page_steps_and_redraws(train_page):
     assert "After epoch 2 of 5" in texts(at.caption)
     assert not np.array_equal(at.session_state["run"].weights_after, before)
     assert "What changed in this step" in [h.value for h in at.subheader]
+
+
+def test_largest_change_of_one_row_names_the_row_and_its_unit(train_page):
+    from explorer.display import readable_number
+
+    at = click(train_page, "train_step_epoch")
+    report = at.session_state["train_step_stepper"].last_report
+    moved = np.linalg.norm(report.after.astype(np.float64) - report.before.astype(np.float64),
+                           axis=1)
+    row = int(np.argmax(moved))
+    word = at.session_state["run"].encoded.encoder.row_labels()[row]
+    assert (f"Largest change of one row: id {row} ({word}), {readable_number(moved.max())}, "
+            "the length (L2 norm) of its change (after − before) over its 8 numbers."
+            in texts(at.caption))
+
+
+def test_a_mask_zero_run_says_so_in_its_label(train_page):
+    at = train_page
+    at.selectbox(key="train_head").set_value("average").run()
+    at = click(at, "train_step_end")
+    at.checkbox(key="train_mask_zero").check().run()
+    at = click(at, "train_step_end")
+    labels = [r["label"] for r in at.session_state["runs"]]
+    assert len(labels) == 2 and "mask_zero" not in labels[0] and labels[1].endswith(", mask_zero")
+    assert frame_with(at, "final accuracy")["run"].tolist() == labels  # the runs table
+    assert at.selectbox(key="train_compare_b").value == labels[1]  # the compare selector
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    """A SQLite database of this test's own, so that a refresh brings the run back."""
+    from ui import room_state
+
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
+    room_state.store.clear()
+    yield tmp_path
+    room_state.store.clear()
+
+
+def test_a_run_restored_then_stepped_says_its_optimizer_restarted(database, train_page):
+    from tests.test_saved_work import refresh
+    from ui import take_home
+
+    at = click(train_page, "train_step_epoch")
+    at = click(at, "train_step_epoch")  # 2 of 5 epochs, with Adam
+    again = refresh(at)
+    assert again.session_state["run"].epochs_run == 2
+    assert ("This run came back from saved work with its weights but not Adam's moving "
+            "averages: a step goes on from epoch 2" in texts(again.caption))
+    again = click(again, "train_step_end")
+    run = again.session_state["run"]
+    assert run.epochs_run == 5
+    shown = texts(again.caption) + texts(again.warning)
+    assert "Adam) started afresh after epoch 2" in shown
+    assert "trains the same model, but not to the same numbers as here" in shown
+    assert "ends with the same loss and accuracy as here" not in shown
+    script = take_home.program_file(run, [], ("negative", "positive"), fmt="py")
+    assert "# This run differs: in the app it came back from saved work after epoch 2" in script
+
+
+def test_a_run_never_restored_promises_the_same_numbers(train_page):
+    from ui import take_home
+
+    at = click(train_page, "train_step_end")
+    shown = texts(at.caption)
+    assert "ends with the same loss and accuracy as here" in shown
+    assert "came back from saved work" not in shown + texts(at.warning)
+    script = take_home.program_file(at.session_state["run"], [], ("n", "p"), fmt="py")
+    assert "This run differs" not in script

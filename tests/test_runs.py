@@ -7,7 +7,8 @@ import pytest
 
 from explorer.charts.runs import runs_chart, shared_neighbours_chart, step_change_heatmap
 from explorer.errors import InputError
-from explorer.runs import neighbours_side_by_side, runs_table
+from explorer.model import ModelSettings
+from explorer.runs import neighbours_side_by_side, run_label, runs_table
 
 PLAIN = {"label": "#1", "epochs": 3, "final": {"loss": 0.25, "accuracy": 0.875},
          "history": {"loss": [0.7, 0.4, 0.25], "accuracy": [0.5, 0.75, 0.875]}}
@@ -25,6 +26,16 @@ def test_the_runs_table_is_in_percent_with_validation_columns_only_when_there_is
     assert table.columns.tolist()[-2:] == ["validation loss", "validation accuracy"]
     assert table.iloc[1, -2:].tolist() == [0.75, 37.5]
     assert all(math.isnan(v) for v in table.iloc[0, -2:].tolist())
+
+
+def test_a_run_label_says_mask_zero_when_it_is_on_so_two_such_runs_read_apart():
+    off = run_label(ModelSettings(head="average"), start_label="Random", number=1)
+    on = run_label(ModelSettings(head="average", mask_zero=True), start_label="Random", number=2)
+    assert off == "#1: Random, average, dim 8, adam 0.001, seed 0"
+    assert on == "#2: Random, average, dim 8, adam 0.001, seed 0, mask_zero"
+    split = run_label(ModelSettings(head="lstm", mask_zero=True, validation_split=0.25),
+                      start_label="Random", number=3)
+    assert split.endswith(", lstm, dim 8, adam 0.001, seed 0, validation 0.25, mask_zero")
 
 
 def test_the_runs_chart_shows_percent_and_loss_with_validation_dashed():

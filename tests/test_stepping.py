@@ -236,3 +236,54 @@ def test_settings_saved_before_mask_zero_still_read():
     assert read_settings(ModelSettings, old, "model_settings") == ModelSettings()
     with pytest.raises(InputError, match="`mask_zero` cannot be used with the Flatten head"):
         read_settings(ModelSettings, {**old, "mask_zero": True}, "model_settings")
+
+
+def restored(run):
+    """`run` written to a workspace file and read back, as the app restores saved work."""
+    import pandas as pd
+
+    from explorer.workspace import restore_run, saved_model, workspace_from_json, workspace_to_json
+
+    reviews = pd.DataFrame({"text": [" ".join(t) for t in run.encoded.tokens],
+                            "label": run.labels.astype(int)})
+    text = workspace_to_json(reviews=reviews, class_names=("0", "1"),
+                             encode_settings=run.encoded.settings, model_settings=run.settings,
+                             model=saved_model(run, reviews=reviews, class_names=("0", "1")))
+    return restore_run(workspace_from_json(text))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_a_restored_run_stepped_on_knows_its_optimizer_restarted_and_differs(optimizer):
+    from explorer.stepping import optimizer_restart, restored_without_optimizer
+
+    whole = train(tutorial(optimizer=optimizer, batch_size=4))  # 6 epochs of 3 batches
+    first = tutorial(optimizer=optimizer, batch_size=4)
+    Stepper(first).step(epochs=2)
+    assert optimizer_restart(first) is None and not restored_without_optimizer(first)
+    back = restored(first)
+    assert back.epochs_run == 2 and restored_without_optimizer(back)
+    assert optimizer_restart(back) is None  # not stepped since: nothing differs yet
+    stepper = Stepper(back)
+    assert stepper.note.startswith("The optimizer starts afresh at epoch 2")
+    stepper.step(batches=1)
+    assert optimizer_restart(back) == 2  # mid-epoch 3
+    stepper.step()  # to the end
+    assert back.epochs_run == 6 and optimizer_restart(back) == 2
+    assert not restored_without_optimizer(back)
+    assert back.history["loss"][:2] == whole.history["loss"][:2]
+    assert back.history["loss"][2:] != whole.history["loss"][2:]  # the break shows
+
+
+def test_plain_sgd_keeps_no_state_so_a_restore_changes_nothing():
+    from explorer.stepping import optimizer_restart, restored_without_optimizer
+
+    whole = train(tutorial(optimizer="sgd", learning_rate=0.1))
+    first = tutorial(optimizer="sgd", learning_rate=0.1)
+    Stepper(first).step(epochs=2)
+    back = restored(first)
+    assert not restored_without_optimizer(back)
+    stepper = Stepper(back)
+    assert stepper.note == ""
+    stepper.step()
+    assert optimizer_restart(back) is None
+    np.testing.assert_allclose(back.history["loss"], whole.history["loss"], rtol=1e-6)

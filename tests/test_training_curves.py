@@ -1,12 +1,12 @@
 """The Train page's loss and accuracy curves: what a person sees after the first epochs."""
 
-from explorer.charts import training_curves, update_training_curves
+from explorer.charts import compare_runs, training_curves, update_training_curves
 
 
 def test_one_epoch_is_drawn_as_a_dot_not_an_invisible_line():
     fig = training_curves({"loss": [0.69], "accuracy": [0.5]}, epochs=100)
     assert [t.mode for t in fig.data] == ["lines+markers", "lines+markers"]
-    assert [list(t.y) for t in fig.data] == [[0.69], [0.5]]
+    assert [list(t.y) for t in fig.data] == [[0.69], [50.0]]  # accuracy in percent
 
 
 def test_the_dot_becomes_a_line_once_a_second_epoch_arrives():
@@ -23,3 +23,35 @@ def test_validation_curves_are_dashed_and_follow_the_same_rule():
     assert dashes == {"loss": "solid", "val_loss": "dash", "accuracy": "solid",
                       "val_accuracy": "dash"}
     assert {t.mode for t in fig.data} == {"lines+markers"}
+
+
+HISTORY = {"loss": [0.7, 0.4, 0.2], "accuracy": [0.5, 0.875, 1.0],
+           "val_loss": [0.71, 0.6, 0.65], "val_accuracy": [0.25, 0.5, 0.625]}
+
+
+def test_accuracy_is_drawn_in_percent_on_a_0_to_100_axis_loss_as_it_is():
+    fig = training_curves(HISTORY, epochs=3)
+    y = {t.name: list(t.y) for t in fig.data}
+    assert y["accuracy"] == [50.0, 87.5, 100.0]  # history × 100, as the tiles' 87.50 %
+    assert y["val_accuracy"] == [25.0, 50.0, 62.5]
+    assert y["loss"] == [0.7, 0.4, 0.2] and y["val_loss"] == [0.71, 0.6, 0.65]
+    accuracy_axis = fig.layout.yaxis2  # the second subplot's
+    low, high = accuracy_axis.range
+    assert low == 0 and 100 <= high < 110 and accuracy_axis.ticksuffix == " %"
+    assert fig.layout.yaxis.ticksuffix is None  # the loss axis is not in percent
+    assert [a.text for a in fig.layout.annotations] == ["loss", "accuracy (%)"]
+
+
+def test_the_live_chart_stays_in_percent_as_it_grows():
+    live = training_curves({k: v[:1] for k, v in HISTORY.items()}, epochs=3)
+    update_training_curves(live, HISTORY)
+    fresh = training_curves(HISTORY, epochs=3)
+    assert [list(t.y) for t in live.data] == [list(t.y) for t in fresh.data]
+    assert {t.name: list(t.y) for t in live.data}["accuracy"] == [50.0, 87.5, 100.0]
+
+
+def test_the_runs_accuracy_comparison_is_in_percent_too():
+    fig = compare_runs([{"label": "#1", "history": HISTORY}])
+    assert [list(t.y) for t in fig.data] == [[50.0, 87.5, 100.0], [25.0, 50.0, 62.5]]
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and 100 <= high < 110 and fig.layout.yaxis.ticksuffix == " %"

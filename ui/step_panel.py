@@ -14,22 +14,26 @@ step learnt and says so, and the click that interrupted does not start another s
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 
 import numpy as np
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from explorer.charts.runs import step_change_heatmap
 from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
-from explorer.stepping import Stepper, explain
+from explorer.stepping import (OPTIMIZER_NAMES, Stepper, explain, optimizer_restart,
+                               restored_without_optimizer)
 from ui import training_session
 from ui.common import training_queue
-from ui.markup import md_message
+from ui.markup import md, md_message
 
 STEPPER = "train_step_stepper"  # the Stepper of the session's run
 STEPPING = "train_step_running"  # (run, threading.Event) while a step runs
 NOTE = "train_step_note"  # what the last click interrupted, to say on this run
+_log = logging.getLogger("embedding_explorer")
 HANDOFF_S = 60.0
 PROGRESS_REDRAW_S = 0.1
 MAX_HEATMAP_IDS = 200  # rows of the change heatmap, as on the Weights page
@@ -80,6 +84,28 @@ def buttons(*, prefix: str, where=None) -> dict | None:
         st.info(md_message(note))
         return None  # that click interrupted something; it does not step as well
     return pressed
+
+
+def restart_notice(run, where=None) -> None:
+    """Under the step buttons: say when stepping `run` goes on without its optimizer's state
+    (it came back from saved work), or went on so, since that changes its numbers."""
+    if run is None:
+        return
+    where = where or st
+    name = OPTIMIZER_NAMES.get(run.settings.optimizer, run.settings.optimizer)
+    if restored_without_optimizer(run):
+        where.caption(
+            f"This run came back from saved work with its weights but not {name}'s moving "
+            f"averages: a step goes on from epoch {run.epochs_run} with the optimizer started "
+            "afresh, so from there its numbers differ from a run trained without the break "
+            "(and from the Keras program below, which trains without one).")
+        return
+    restart = optimizer_restart(run)
+    if restart is not None:
+        where.caption(
+            f"This run's optimizer ({name}) started afresh after epoch {restart}, when the run "
+            "came back from saved work; its numbers since differ from a run trained without "
+            "the break.")
 
 
 def step(run, arguments: dict, *, first: bool = False, epochs: int | None = None) -> bool:
@@ -159,6 +185,18 @@ def _keep(run) -> None:
     training_session.keep_step(copy)
 
 
+def keep_saved() -> None:
+    """After a step in a fragment (a rerun of part of a page, which skips the router's
+    `persistence.work_kept`): keep the stepped run in the saved work, so that a refresh
+    brings back this very step."""
+    from ui import saved_work
+
+    try:
+        saved_work.keep()
+    except StreamlitAPIException:  # its sidebar note, where a fragment may not write
+        _log.exception("the saved-work note could not be shown after a step")
+
+
 def last_report(run):
     """The last step's report when it was a step of `run`, else None."""
     stepper = st.session_state.get(STEPPER)
@@ -192,8 +230,18 @@ def what_changed(run, row_labels: list[str]) -> None:
     st.plotly_chart(step_change_heatmap(change, row_labels[shown], seen_ids=report.seen_ids,
                                         title="change of each row in this step (after − before)"),
                     width="stretch", key=None)
-    largest = float(report.row_change.max()) if len(report.row_change) else 0.0
-    st.caption(f"● marks the ids that were in the step's batches. Largest change of one row: "
-               f"{readable_number(largest)}."
+    st.caption("● marks the ids that were in the step's batches. "
+               + largest_change(report, row_labels)
                + (f" The heatmap shows the first {MAX_HEATMAP_IDS} ids." if len(row_labels)
                   > MAX_HEATMAP_IDS else ""))
+
+
+def largest_change(report, row_labels: list[str]) -> str:
+    """The sentence naming the row that moved most in the step, and in what unit."""
+    moved = report.row_change  # per row: the Euclidean length (L2 norm) of after − before
+    if not len(moved) or not moved.max():
+        return "No row changed in this step."
+    row = int(np.argmax(moved))
+    return (f"Largest change of one row: id {row} ({md(row_labels[row])}), "
+            f"{readable_number(float(moved[row]))}, the length (L2 norm) of its change "
+            f"(after − before) over its {report.after.shape[1]} numbers.")

@@ -6,6 +6,7 @@ from explorer.charts import training_curves, update_training_curves
 from explorer.display import Throttle, readable_number
 from explorer.errors import InputError
 from explorer.constraints import options, widget_bounds
+from explorer import runs
 from explorer.model import HEADS, STARTS, ModelSettings, prepare, train
 from explorer.starting_weights import embedding_matrix_for
 from ui import (diagnose_panel, pages, runs_panel, state, step_panel, take_home,
@@ -65,12 +66,15 @@ def render() -> None:
                     help="Ends training (or a step) after the current epoch and keeps what was "
                          "learnt.")
     pressed = step_panel.buttons(prefix="train", where=step_col)
+    notice = st.empty()  # filled once the step, if any, is done
     if start:
         train_now(untrained, settings, start=s.train_start_from)
     if pressed is not None:
         step_here(untrained, encoded, labels, settings, pressed, start=s.train_start_from)
 
     run = training_session.current_run()
+    if step_panel.continues(run, encoded, labels, settings, start=s.train_start_from):
+        step_panel.restart_notice(run, notice)
     if run is None:
         st.info("Press Train to start, or a step button to train one batch or epoch at a time. "
                 "The curves grow as each epoch ends.")
@@ -209,12 +213,7 @@ def epoch_text(epoch: int, total: int, history: dict) -> str:
 
 def run_label(settings: ModelSettings, *, start: str, number: int) -> str:
     """The run's name in the comparison: what tells it apart from the others."""
-    label = (f"#{number}: {START_LABELS[start]}, {settings.head}, "
-             f"dim {settings.output_dim}, {settings.optimizer} {settings.learning_rate:g}, "
-             f"seed {settings.seed}")
-    if settings.validation_split:  # else two runs that differ only here read the same
-        label += f", validation {settings.validation_split:g}"
-    return label
+    return runs.run_label(settings, start_label=START_LABELS[start], number=number)
 
 
 def train_now(run, settings: ModelSettings, *, start: str) -> None:

@@ -21,6 +21,7 @@ def render() -> None:
         run = training_session.current_run()  # the stepped run
     st.caption(f"After epoch {run.epochs_run} of {run.settings.epochs}: the step buttons "
                "train this run further, and everything below follows.")
+    step_panel.restart_notice(run)
     labels = run.encoded.encoder.row_labels()
     after = weight_table(run.weights_after, labels)
     vocab_size, output_dim = run.weights_after.shape

@@ -12,18 +12,21 @@ DIVERGING = "RdBu_r"
 
 
 def training_curves(history: dict[str, list[float]], *, epochs: int | None = None) -> go.Figure:
-    """Loss and accuracy per epoch, side by side; validation dashed when there is a split."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    """Loss and accuracy per epoch, side by side; validation dashed when there is a split.
+
+    Accuracy is drawn in percent (0-100 %), as the page's numbers beside the chart give it.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy (%)"))
     for col, metric in enumerate(("loss", "accuracy"), start=1):
         for key, dash in ((metric, "solid"), (f"val_{metric}", "dash")):
             values = history.get(key)
             if values:
                 fig.add_trace(go.Scatter(
-                    x=list(range(1, len(values) + 1)), y=values, mode=_mode(len(values)),
-                    name=key, line={"dash": dash}), row=1, col=col)
+                    x=list(range(1, len(values) + 1)), y=_shown(key, values),
+                    mode=_mode(len(values)), name=key, line={"dash": dash}), row=1, col=col)
     if epochs:
         fig.update_xaxes(range=[1, max(epochs, 2)])
-    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
+    fig.update_yaxes(range=[0, 102], ticksuffix=" %", row=1, col=2)
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "y": -0.2})
     return fig
@@ -37,10 +40,16 @@ def update_training_curves(fig: go.Figure, history: dict[str, list[float]]) -> g
     """
     with fig.batch_update():
         for trace in fig.data:
-            values = np.asarray(history.get(trace.name, []), dtype=float)
-            trace.x, trace.y = np.arange(1, len(values) + 1), values
+            values = history.get(trace.name, [])
+            trace.x, trace.y = np.arange(1, len(values) + 1), _shown(trace.name, values)
             trace.mode = _mode(len(values))
     return fig
+
+
+def _shown(key: str, values) -> np.ndarray:
+    # Accuracies (accuracy, val_accuracy) in percent; losses as they are.
+    values = np.asarray(values, dtype=float)
+    return values * 100.0 if key.endswith("accuracy") else values
 
 
 def _mode(points: int) -> str:
@@ -51,7 +60,8 @@ def _mode(points: int) -> str:
 
 def compare_runs(runs: list[dict]) -> go.Figure:
     """Training accuracy (solid) and validation accuracy (dashed, in the same colour) of several
-    runs on one chart, the legend under it so that long run labels leave the plot its width.
+    runs on one chart, in percent, the legend under it so that long run labels leave the plot
+    its width.
 
     Each run is a dict with `label` and `history`.
     """
@@ -65,14 +75,16 @@ def compare_runs(runs: list[dict]) -> go.Figure:
                                  ("val_accuracy", "dash", "validation accuracy")):
             values = run["history"].get(key)
             if values:
-                fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values,
-                                         mode="lines", line={"dash": dash, "color": colour},
+                fig.add_trace(go.Scatter(x=list(range(1, len(values) + 1)),
+                                         y=_shown(key, values), mode="lines",
+                                         line={"dash": dash, "color": colour},
                                          legendgroup=run["label"],
                                          name=f"{run['label']} · {shown}"))
     # Each legend row under the plot gets its own room, so the plot keeps its height (about
     # 240 px), and the legend starts some 55 px under the axis, clear of its title.
     fig.update_layout(height=300 + 22 * len(fig.data), xaxis_title="epoch",
-                      yaxis_title="accuracy", yaxis_range=[0, 1.02],
+                      yaxis_title="accuracy (%)", yaxis_range=[0, 102],
+                      yaxis_ticksuffix=" %",
                       margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       legend={"orientation": "h", "x": 0, "y": -0.23, "yanchor": "top"})
     return fig
