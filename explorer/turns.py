@@ -11,9 +11,21 @@ The many-sessions test (tests/browser/test_load.py, `make loadtest`) measures it
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from contextlib import contextmanager
 from typing import Callable
+
+
+HEARTBEAT_S = 1.0  # a waiter hears of its place this often when nothing changes
+_local = threading.local()
+
+
+def on_next_turn(callback: Callable[[], None] | None) -> None:
+    """`callback()` runs once, in this thread, when it next takes a turn of any TurnQueue
+    (None forgets it). The room's board marks an attendee as training then: before, they
+    only wait in line (ui/room_state.py)."""
+    _local.on_turn = callback
 
 
 class TurnQueue:
@@ -38,29 +50,40 @@ class TurnQueue:
         return len(self._waiting)
 
     @contextmanager
-    def turn(self, on_wait: Callable[[int, int], None] | None = None, *, poll: float = 0.25):
+    def turn(self, on_wait: Callable[[int, int], None] | None = None, *, poll: float = 0.25,
+             heartbeat: float = HEARTBEAT_S):
         """Wait for a turn, hold it for the block, then hand it on.
 
-        While waiting, `on_wait(ahead, running)` is called about every `poll` seconds with how
-        many are in line before this caller and how many hold a turn now. If it raises (a
-        Streamlit rerun asked for by a Stop click does), the caller leaves the line and the
-        exception goes on.
+        While waiting, `on_wait(ahead, running)` is called with how many are in line before
+        this caller and how many hold a turn now: at once, whenever either changes, and
+        otherwise every `heartbeat` seconds (the line is checked every `poll` seconds and on
+        every change). Each call is a message to a browser, so a long line sends a few, not
+        four a second from every waiting tab. If it raises (a Streamlit rerun asked for by a
+        Stop click does), the caller leaves the line and the exception goes on.
+
+        When the turn is taken, a callback this thread gave `on_next_turn` runs (once).
         """
         ticket = object()
         with self._changed:
             self._waiting.append(ticket)
         try:
+            told, told_at = None, 0.0
             while not self._try_take(ticket):
                 if on_wait is not None:
                     with self._changed:
-                        ahead, running = self._waiting.index(ticket), self.running
-                    on_wait(ahead, running)
+                        place = (self._waiting.index(ticket), self.running)
+                    if place != told or time.monotonic() - told_at >= heartbeat:
+                        on_wait(*place)
+                        told, told_at = place, time.monotonic()
                 with self._changed:
                     self._changed.wait(poll)
         except BaseException:
             self._leave(ticket)
             raise
         try:
+            callback, _local.on_turn = getattr(_local, "on_turn", None), None
+            if callback is not None:
+                callback()
             yield
         finally:
             with self._changed:

@@ -93,3 +93,46 @@ def test_the_turn_is_handed_on_when_the_block_raises():
 def test_at_least_one_slot():
     with pytest.raises(ValueError, match="at least 1"):
         TurnQueue(slots=0)
+
+
+def test_a_callback_runs_once_when_this_thread_takes_its_turn():
+    from explorer.turns import on_next_turn
+
+    line = TurnQueue(slots=1)
+    seen = []
+    on_next_turn(lambda: seen.append(line.running))
+    with line.turn():
+        assert seen == [1]  # called holding the turn, before the block
+    with line.turn():
+        pass
+    assert seen == [1]  # once only
+    other = []
+    on_next_turn(lambda: other.append("main"))
+    thread = threading.Thread(target=lambda: line.turn().__enter__() and None)
+    thread.start()
+    thread.join(5)
+    assert other == []  # another thread's turn does not run this thread's callback
+    on_next_turn(None)
+
+
+def test_a_waiter_hears_of_its_place_when_it_changes_not_every_poll():
+    line = TurnQueue(slots=1)
+    seen = []
+    release = threading.Event()
+
+    def holder():
+        with line.turn():
+            release.wait(5)
+
+    first = threading.Thread(target=holder)
+    first.start()
+    while line.running == 0:
+        time.sleep(0.005)
+    waiter = threading.Thread(target=lambda: line.turn(
+        lambda ahead, running: seen.append((ahead, running)), poll=0.01, heartbeat=10).__enter__())
+    waiter.start()
+    time.sleep(0.3)  # thirty polls
+    assert seen == [(0, 1)]
+    release.set()
+    first.join(5)
+    waiter.join(5)
