@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -45,7 +47,8 @@ class Posted:
 class Board:
     """Everything the board shows, as plain tables.
 
-    members: name, joined_at, training (bool), runs, swept (their given value), one row each.
+    members: name, joined_at, training and waiting (bool: holding a training turn, or waiting
+        in the server's line for one), runs, swept (their given value), one row each.
     runs: one row per run, columns `_RUN_COLUMNS` (accuracies 0-1; val_* NaN without a split).
     points: swept value, name, accuracy, val_accuracy, one row per run (empty without a sweep).
     means: swept value, accuracy, val_accuracy, runs: the mean per value, in the sweep's order.
@@ -64,6 +67,7 @@ class Board:
     curves: list[dict]
     maps: list[dict]
     best: dict | None
+    version: int = 0  # equal on two boards whose runs and sweep are the same (figures can be kept)
 
 
 def run_settings(result) -> dict:
@@ -123,7 +127,7 @@ def post_run(store: Store, member_id, result) -> Posted:
             model_size=0 if blob is None else len(blob), posted_at=store.clock())
             .returning(runs.id)).scalar()
         connection.execute(sa.update(schema.members).where(schema.members.c.id == person.member_id)
-                           .values(training_at=None))
+                           .values(training_at=None, waiting_at=None))
     return Posted(run_id, note)
 
 
@@ -197,35 +201,85 @@ def run_workspace(store: Store, code, key, run_id) -> Workspace:
 
 
 def board(store: Store, code) -> Board:
-    """The board of room `code` (ended and expired rooms too, until they are cleaned up)."""
+    """The board of room `code` (ended and expired rooms too, until they are cleaned up).
+
+    Redrawn every couple of seconds by every presenter's tab, so only who is in the room and
+    the list of run ids are read each time; the runs' tables, curves and maps are rebuilt only
+    when that list (or the sweep) changed since the last call, in this process (`_derived`).
+    """
     room = room_info(store, code, open_only=False)
     now = store.clock()
     m, r = schema.members.c, schema.room_runs.c
     with store.read() as connection:
         people = connection.execute(sa.select(m.id, m.name, m.joined_at, m.training_at,
-                                              m.sweep_value).where(
+                                              m.waiting_at, m.sweep_value).where(
             (m.room_code == room.code) & m.left_at.is_(None)).order_by(m.joined_at)).all()
-        rows = connection.execute(sa.select(r.id, r.member_id, r.label, r.settings, r.final,
-                                            r.epochs, r.seconds, r.posted_at, r.model_size,
-                                            m.name).join(schema.members).where(
-            r.room_code == room.code).order_by(r.id)).all()
-        latest = _latest_per_member(rows)
-        detail = {row.id: row for row in connection.execute(
-            sa.select(r.id, r.history, r.vectors).where(r.id.in_(latest)))} if latest else {}
-    runs = _runs_frame(rows, room)
-    counts = runs.groupby("name").size().to_dict() if len(runs) else {}
+        ids = tuple(connection.execute(sa.select(r.id).where(r.room_code == room.code)
+                                       .order_by(r.id)).scalars())
+        version = (store.url, room.code, ids, room.sweep)  # Sweep: frozen, a tuple of values
+        derived = _derived.get(version)
+        if derived is None:
+            derived = _derive(connection, room, ids)
+            _derived.put(version, derived)
+    runs = derived["runs"]
     members = pd.DataFrame(
-        [{"name": p.name, "joined_at": p.joined_at, "runs": counts.get(p.name, 0),
-          "training": p.training_at is not None and now - p.training_at < TRAINING_BEAT_SECONDS,
+        [{"name": p.name, "joined_at": p.joined_at, "runs": derived["counts"].get(p.name, 0),
+          "training": _recent(p.training_at, now),
+          "waiting": not _recent(p.training_at, now) and _recent(p.waiting_at, now),
           "swept": p.sweep_value} for p in people],
-        columns=["name", "joined_at", "training", "runs", "swept"])
+        columns=["name", "joined_at", "training", "waiting", "runs", "swept"])
+    return Board(room=room, members=members, runs=runs, points=derived["points"],
+                 means=derived["means"], curves=derived["curves"], maps=derived["maps"],
+                 best=derived["best"], version=hash(version))
+
+
+def _recent(beat: float | None, now: float) -> bool:
+    return beat is not None and now - beat < TRAINING_BEAT_SECONDS
+
+
+def _derive(connection, room: RoomInfo, ids: tuple) -> dict:
+    """What the board draws of runs `ids`: read once per new run, not once per redraw."""
+    m, r = schema.members.c, schema.room_runs.c
+    rows = connection.execute(sa.select(r.id, r.member_id, r.label, r.settings, r.final,
+                                        r.epochs, r.seconds, r.posted_at, r.model_size,
+                                        m.name).join(schema.members).where(
+        (r.room_code == room.code) & r.id.in_(ids)).order_by(r.id)).all() if ids else []
+    latest = _latest_per_member(rows)
+    detail = {row.id: row for row in connection.execute(
+        sa.select(r.id, r.history, r.vectors).where(r.id.in_(latest)))} if latest else {}
+    runs = _runs_frame(rows, room)
     points, means = _sweep_tables(runs, room)
     names = {row.id: row.name for row in rows}
-    curves = [{"run_id": i, "name": names[i], "label": runs.set_index("id").at[i, "label"],
+    labels = dict(zip(runs["id"], runs["label"]))
+    curves = [{"run_id": i, "name": names[i], "label": labels[i],
                "loss": detail[i].history.get("loss", []),
                "val_loss": detail[i].history.get("val_loss", [])} for i in latest]
-    return Board(room=room, members=members, runs=runs, points=points, means=means,
-                 curves=curves, maps=_maps(latest, detail, names, runs), best=_best(runs))
+    return {"runs": runs, "points": points, "means": means, "curves": curves,
+            "maps": _maps(latest, detail, names, runs), "best": _best(runs),
+            "counts": runs.groupby("name").size().to_dict() if len(runs) else {}}
+
+
+class _Recent:
+    """The last few boards' run-derived parts, by what they were built from (thread-safe)."""
+
+    def __init__(self, size: int = 16):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_derived = _Recent()
 
 
 def runs_csv(board_: Board) -> str:

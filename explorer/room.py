@@ -308,16 +308,28 @@ def leave_room(store: Store, member_id) -> None:
     with store.write() as connection:
         person = _member_row(connection, member_id)
         connection.execute(sa.update(schema.members).where(schema.members.c.id == person.id)
-                           .values(left_at=store.clock(), name_key=None, training_at=None))
+                           .values(left_at=store.clock(), name_key=None, training_at=None,
+                                   waiting_at=None))
 
 
 def set_training(store: Store, member_id, training: bool) -> None:
     """Show (or stop showing) the attendee as training; call it again every minute or so while
     training, since a closed browser never says it stopped (TRAINING_BEAT_SECONDS)."""
+    now = store.clock() if training else None
+    _set_marks(store, member_id, training_at=now, waiting_at=None)
+
+
+def set_waiting(store: Store, member_id) -> None:
+    """Show the attendee as waiting in the server's line for a turn to train (not training
+    yet); renewed like `set_training`, and replaced by it when their turn comes."""
+    _set_marks(store, member_id, training_at=None, waiting_at=store.clock())
+
+
+def _set_marks(store: Store, member_id, **marks) -> None:
     with store.write() as connection:
         person = _member_row(connection, member_id)
         connection.execute(sa.update(schema.members).where(schema.members.c.id == person.id)
-                           .values(training_at=store.clock() if training else None))
+                           .values(**marks))
 
 
 # --- rows ----------------------------------------------------------------------------------------

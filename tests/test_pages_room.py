@@ -81,7 +81,7 @@ def test_start_a_room_shows_code_link_and_qr_and_keeps_the_key_out_of_the_addres
     assert links == [f"http://localhost:8501/room?room={code}&presenter={key}"]
     assert key not in str(dict(presenter.query_params))
     assert "localhost" in said(presenter.warning)  # attendees could not open this link
-    assert [m.value for m in presenter.metric] == ["0", "0", "0"]
+    assert [m.value for m in presenter.metric] == ["0", "0", "0", "0"]
     assert "Nobody has joined yet" in said(presenter.info)
 
 
@@ -314,3 +314,79 @@ def test_the_sweep_controls_show_the_sweep_the_room_runs():
     # A room started without a sweep says so in its controls too.
     plain = start_room()
     assert plain.selectbox(key="room_change_sweep_field").value == ""
+
+
+def shown_cells(element):
+    """A dataframe's cells as the page writes them (a Styler's display values, if any)."""
+    import pyarrow as pa
+
+    styler = element.proto.arrow_data.styler
+    data = styler.display_values if styler.display_values else element.proto.arrow_data.data
+    return pa.ipc.open_stream(data).read_pandas()
+
+
+def board_tables(presenter) -> dict:
+    return {key: shown_cells(presenter.dataframe[index])
+            for index, key in enumerate(("members", "runs"))}
+
+
+def test_a_run_without_a_validation_split_says_so_in_the_runs_table_not_none():
+    presenter = start_room(sweep=("validation_split", "0, 0.2"))
+    code, _ = code_and_key(presenter)
+    for name in ("Ann", "Bo"):
+        train(join(code, name))
+    presenter.run()
+    runs = board_tables(presenter)["runs"]
+    by_name = dict(zip(runs["Name"], runs["Validation accuracy (%)"]))
+    assert by_name["Ann"] == "no split"  # Ann's value is 0: no reviews held out
+    assert re.fullmatch(r"\d+\.\d", by_name["Bo"]), by_name
+    assert "None" not in runs.astype(str).to_numpy().ravel().tolist()
+
+
+def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
+    import threading
+
+    from explorer.board import board
+    from ui.common import TRAINING_SLOTS, training_queue
+
+    presenter = start_room()
+    code, _ = code_and_key(presenter)
+    ada = join(code, "Ada")
+    visit(ada, pages.TRAIN)
+    ada.number_input(key="train_epochs").set_value(3).run()
+    held, release = threading.Event(), threading.Event()
+
+    def hold_every_slot(left=TRAINING_SLOTS):  # other sessions train: the line is full
+        if left == 0:
+            held.set()
+            release.wait(60)
+            return
+        with training_queue().turn():
+            hold_every_slot(left - 1)
+
+    holder = threading.Thread(target=hold_every_slot)
+    holder.start()
+    assert held.wait(10)
+    pressed = threading.Thread(target=lambda: ada.button(key="train_start").click().run())
+    pressed.start()
+
+    def marks():
+        members = board(room_state.store(), code).members
+        return members["training"].tolist(), members["waiting"].tolist()
+
+    deadline = time.monotonic() + 30
+    while marks() != ([False], [True]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marks() == ([False], [True])  # pressed Train, but waits in line
+    presenter.run()
+    metrics = {m.label: m.value for m in presenter.metric}
+    assert (metrics["Training now"], metrics["Waiting for a turn"]) == ("0", "1")
+    members = presenter.dataframe[0].value
+    assert members["Now"].tolist() == ["waiting for a turn"]
+    release.set()
+    holder.join(10)
+    pressed.join(60)
+    assert not ada.exception
+    assert marks() == ([False], [False])  # trained, posted: neither
+    presenter.run()
+    assert {m.label: m.value for m in presenter.metric}["Runs"] == "1"

@@ -316,6 +316,47 @@ def test_training_lapses_when_the_browser_stops_beating(store, started, clock):
     assert room_board.board(store, started.code).members["training"].tolist() == [False]
 
 
+def test_waiting_for_a_turn_is_told_apart_from_training(store, started, clock, runs):
+    ann = room.join_room(store, started.code, "Ann")
+    bo = room.join_room(store, started.code, "Bo")
+
+    def marks():
+        members = room_board.board(store, started.code).members
+        return list(zip(members["name"], members["training"], members["waiting"]))
+
+    assert marks() == [("Ann", False, False), ("Bo", False, False)]
+    room.set_waiting(store, ann.member_id)
+    room.set_training(store, bo.member_id, True)
+    assert marks() == [("Ann", False, True), ("Bo", True, False)]
+    room.set_training(store, ann.member_id, True)  # Ann's turn came
+    assert marks() == [("Ann", True, False), ("Bo", True, False)]
+    room.set_waiting(store, bo.member_id)
+    clock.now += room.TRAINING_BEAT_SECONDS + 1  # a closed browser waits no longer either
+    assert marks() == [("Ann", False, False), ("Bo", False, False)]
+    room.set_waiting(store, ann.member_id)
+    room_board.post_run(store, ann.member_id, runs["v50"])  # a posted run ends the marks
+    assert marks() == [("Ann", False, False), ("Bo", False, False)]
+
+
+def test_the_board_is_rebuilt_only_when_its_runs_change(store, started, runs, monkeypatch):
+    ann = room.join_room(store, started.code, "Ann")
+    room_board.post_run(store, ann.member_id, runs["v50"])
+    first = room_board.board(store, started.code)
+    built = []
+    real = room_board._derive
+    monkeypatch.setattr(room_board, "_derive", lambda *a: built.append(1) or real(*a))
+    again = room_board.board(store, started.code)
+    assert built == [] and again.version == first.version and again.maps is first.maps
+    room.set_training(store, ann.member_id, True)  # who trains is read every time
+    assert room_board.board(store, started.code).members["training"].tolist() == [True]
+    assert built == []
+    bo = room.join_room(store, started.code, "Bo")
+    room_board.post_run(store, bo.member_id, runs["v20"])
+    changed = room_board.board(store, started.code)
+    assert built == [1] and changed.version != first.version
+    assert changed.runs["name"].tolist() == ["Ann", "Bo"]
+
+
 def test_the_same_run_posted_twice_is_kept_once(store, started, runs):
     ann = room.join_room(store, started.code, "Ann")
     first = room_board.post_run(store, ann.member_id, runs["v50"])

@@ -148,6 +148,26 @@ def test_an_old_database_is_upgraded_keeping_its_work(url, clock):
     assert load_work(store, "w" * 43).runs == []
 
 
+def test_a_version_2_database_gets_the_waiting_mark_and_keeps_its_rooms(url, clock):
+    Store(url, clock=clock).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # back to what version 2 of the app wrote
+        connection.execute(sa.text("ALTER TABLE members DROP COLUMN waiting_at"))
+        connection.execute(sa.delete(schema.schema_version).where(
+            schema.schema_version.c.version == 3))
+        connection.execute(sa.insert(schema.rooms).values(
+            code="KPTWXZ", presenter_hash="h" * 64, title="t", setup=b"", words=[], locked=False,
+            sweep=None, sweep_next=0, created_at=5.0, expires_at=clock.now + 60, ended_at=None))
+    engine.dispose()
+    store = Store(url, clock=clock)
+    with store.read() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("members")}
+        assert "waiting_at" in columns
+        assert connection.execute(sa.select(schema.rooms.c.code)).scalars().all() == ["KPTWXZ"]
+        assert connection.execute(sa.select(sa.func.max(schema.schema_version.c.version))
+                                  ).scalar() == schema.LATEST == 3
+
+
 def test_a_newer_database_is_refused_with_what_to_do(url):
     Store(url).close()
     engine = sa.create_engine(url)

@@ -139,24 +139,43 @@ def keep_in_address() -> None:
 
 
 def training_started(done: threading.Event) -> None:
-    """The session starts training: show the attendee as training until `done` is set, renewing
-    the mark every BEAT_SECONDS (a browser closed mid-training never says it stopped)."""
+    """The session starts training: show the attendee as waiting in the server's line, then as
+    training once their turn comes (explorer.turns.on_next_turn: this is the thread that takes
+    it), until `done` is set. The mark is renewed every BEAT_SECONDS (a browser closed
+    mid-training never says it stopped)."""
     identifier = member_id()
     if identifier is None:
         return
-    from explorer.room import set_training
+    from explorer.room import set_training, set_waiting
+    from explorer.turns import on_next_turn
 
     database = store()
+    now = {"training": False}
+
+    def mark() -> None:
+        if now["training"]:
+            set_training(database, identifier, True)
+        else:
+            set_waiting(database, identifier)
+
+    def turn_taken() -> None:
+        now["training"] = True
+        try:
+            mark()
+        except Exception:  # the board's mark is a nicety; training goes on regardless
+            _log.exception("marking a room member as training failed")
+
     try:
-        set_training(database, identifier, True)
-    except Exception:  # the board's mark is a nicety; training goes on regardless
-        _log.exception("marking a room member as training failed")
+        mark()
+    except Exception:
+        _log.exception("marking a room member as waiting failed")
         return
+    on_next_turn(turn_taken)
 
     def beat() -> None:
         while not done.wait(BEAT_SECONDS):
             try:
-                set_training(database, identifier, True)
+                mark()
             except Exception:
                 return
         try:

@@ -314,33 +314,38 @@ def leave_button(label: str) -> None:
 def board_view(code: str, key: str) -> None:
     """The board: redrawn every BOARD_EVERY_S seconds on its own, without rerunning the page."""
     from explorer.board import board, runs_csv
-    from explorer.room_charts import board_figures, board_html, runs_table
+    from explorer.room_charts import board_html, value_text
 
     now = board(room_state.store(), code)
     label = now.room.sweep.label if now.room.sweep else None
-    training = int(now.members["training"].sum()) if len(now.members) else 0
+    members = now.members
     st.subheader("The board", divider="gray")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Attendees", len(now.members))
-    c2.metric("Training now", training)
-    c3.metric("Runs", len(now.runs))
-    if len(now.members):
-        people = now.members.assign(training=now.members["training"].map({True: "training",
-                                                                          False: ""}))
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Attendees", len(members))
+    c2.metric("Training now", int(members["training"].sum()))
+    c3.metric("Waiting for a turn", int(members["waiting"].sum()),
+              help="Pressed Train and wait in the server's line: it trains a few at a time.")
+    c4.metric("Runs", len(now.runs))
+    if len(members):
+        people = members.assign(
+            now=["training" if t else "waiting for a turn" if w else ""
+                 for t, w in zip(members["training"], members["waiting"])],
+            swept=[value_text(v) for v in members["swept"]])  # no "None" before a sweep
         with st.container(key="room_board_members"):
-            st.dataframe(people[["name", "training", "runs"] + (["swept"] if label else [])]
-                         .rename(columns={"name": "Name", "training": "Now", "runs": "Runs",
+            st.dataframe(people[["name", "now", "runs"] + (["swept"] if label else [])]
+                         .rename(columns={"name": "Name", "now": "Now", "runs": "Runs",
                                           "swept": label or "swept"}),
                          hide_index=True, height=min(38 + 35 * len(people), 300))
     else:
         st.info("Nobody has joined yet. Show the code or the QR code to the room.")
     if not len(now.runs):
         return
-    table = runs_table(now.runs, label)
+    table, figures = drawn(now, label)
     with st.container(key="room_board_runs"):
-        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+        st.dataframe(without_blanks(table), hide_index=True,
+                     height=min(38 + 35 * len(table), 420))
     best_run(now, key)
-    for index, (title, figure) in enumerate(board_figures(now).items()):
+    for index, (title, figure) in enumerate(figures.items()):
         st.markdown(f"**{md(title)}**")
         st.plotly_chart(figure, key=f"room_board_chart_{index}", config={"displaylogo": False})
     c1, c2, _ = st.columns([1, 1, 2])
@@ -351,6 +356,38 @@ def board_view(code: str, key: str) -> None:
                        icon=":material/download:", file_name=f"room-{code}-board.html",
                        mime="text/html", on_click="ignore", key="room_download_html",
                        width="stretch")
+
+
+VALIDATION_COLUMN = "Validation accuracy (%)"
+
+
+def without_blanks(table):
+    """The runs table with "no split" where a run had no validation split (a table shows a
+    missing number as "None"), still sorting by the numbers."""
+    if VALIDATION_COLUMN not in table or not table[VALIDATION_COLUMN].isna().any():
+        return table
+    return table.style.format(precision=1, na_rep="no split", subset=[VALIDATION_COLUMN])
+
+
+_DRAWN: dict = {}  # room code -> (board version, runs table, figures): one per room
+
+
+def drawn(now, label: str | None):
+    """The runs table and the charts of board `now`, built again only when its runs changed.
+
+    Building the plotly figures took most of a redraw (py-spy on a room of ten: ~0.2 s each
+    time, with the GIL held), every two seconds in every presenter's tab, although the runs
+    change only when someone finishes one. Shared by the presenter tabs of this process.
+    """
+    from explorer.room_charts import board_figures, runs_table
+
+    kept = _DRAWN.get(now.room.code)
+    if kept is None or kept[0] != now.version:
+        kept = (now.version, runs_table(now.runs, label), board_figures(now))
+        while len(_DRAWN) >= 16:  # old rooms' drawings go first
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[now.room.code] = kept
+    return kept[1], kept[2]
 
 
 def best_run(now, key: str) -> None:

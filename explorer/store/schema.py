@@ -86,6 +86,8 @@ members = sa.Table(
     sa.Column("joined_at", _time, nullable=False),
     sa.Column("left_at", _time, nullable=True),
     sa.Column("training_at", _time, nullable=True),  # last "I am training" beat, null when idle
+    # (version 3) last "waiting in the server's line for a turn to train" mark, null otherwise
+    sa.Column("waiting_at", _time, nullable=True),
     sa.Column("sweep_field", sa.Text, nullable=True),
     sa.Column("sweep_value", sa.JSON, nullable=True),
     sa.UniqueConstraint("room_code", "name_key", name="members_unique_name"),
@@ -121,10 +123,25 @@ def _create(*tables):
     return migrate
 
 
+def _add_column(table: sa.Table, name: str):
+    """A column added to a table that version 2 created. A new database gets the column from
+    the table's definition already (version 2 creates today's table), so it is added only where
+    it is missing. The statement is fixed text from this module: nothing a user typed."""
+    column = table.c[name]
+
+    def migrate(connection) -> None:
+        present = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
+        if name not in present:
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}"))
+    return migrate
+
+
 # Append only: each entry is the step from the version before it.
 MIGRATIONS = (
     _create(work, runs, models),
     _create(rooms, members, room_runs),
+    _add_column(members, "waiting_at"),  # the board tells waiting from training
 )
 LATEST = len(MIGRATIONS)
 APP_TABLES = frozenset(metadata.tables)
