@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from explorer.clusters import readable_words
 from explorer.display import plotly_text
-from explorer.explore_charts import units_per_px, view_range
+from explorer.explore_charts import MARGIN_WORDS, units_per_px, view_range
 
 MAX_LABELS = 300
 ZOOMED_LABELS = 1_000  # a zoomed view has room for more; 1,000 labels stay light to send
@@ -87,7 +87,7 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
     """
     words = list(words)
     coords = np.asarray(coords)
-    view = view_range(coords, zoom)
+    view = view_range(coords, zoom, texts=words[:MARGIN_WORDS])
     rows = np.arange(len(words))
     if zoom is not None:
         x0, x1, y0, y1 = view
@@ -107,7 +107,7 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
         showlegend=False))
     x_per_px, y_per_px = units_per_px(view)
     labelled = readable_words(coords[rows], part, x_per_px=x_per_px, y_per_px=y_per_px,
-                              max_labels=max_labels, candidates=_CANDIDATES)
+                              view=view, max_labels=max_labels, candidates=_CANDIDATES)
     fig.add_trace(go.Scattergl(
         x=x[labelled], y=y[labelled], mode="text", text=plain[labelled],
         textfont={"size": 11, "color": "#1f3b57"}, hoverinfo="skip", name="labels",

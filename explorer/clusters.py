@@ -184,19 +184,20 @@ def covers(points, box) -> int:
 
 def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
                    max_labels: int | None = None, candidates: int = 20_000, first=(),
-                   reserved=()) -> np.ndarray:
+                   reserved=(), lift_px: float = 0.0) -> np.ndarray:
     """Rows to label so that no two labels overlap on screen, in row order (most frequent first).
 
     Each label is the box `label_size` gives its text, centred on its point (a label drawn a
     fixed distance above its point is the same boxes moved together). A row is kept when its
-    box overlaps no kept box (touching is allowed). Only points inside `view` are candidates,
-    so a zoomed view labels its own words, many more than the whole map has room for there.
+    box overlaps no kept box (touching is allowed). Only points inside `view` whose box fits in
+    it too are candidates, so a zoomed view labels its own words, many more than the whole map
+    has room for there, and no label is cut by the plot's edge.
 
     >>> readable_words([[0, 0], [1, 0], [30, 0], [0, 30]], ["ab", "cd", "ef", "gh"],
     ...                x_per_px=1, y_per_px=1).tolist()
     [0, 2, 3]
-    >>> readable_words([[0, 0], [1, 0], [30, 0]], ["ab", "cd", "ef"], x_per_px=1, y_per_px=1,
-    ...                view=(0.5, 40, -1, 1)).tolist()
+    >>> readable_words([[-1, 0], [1, 0], [30, 0]], ["ab", "cd", "ef"], x_per_px=1, y_per_px=1,
+    ...                view=(-11, 60, -15, 15)).tolist()
     [1, 2]
 
     Args:
@@ -210,6 +211,8 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
         first: rows tried before all others (the selected word, its neighbours, matches).
         reserved: boxes (x, y, half width, half height) in map units no label may overlap
             (the cluster names).
+        lift_px: how far above its point a label is drawn (plotly's "top center"): the same for
+            every label, so it matters only against `reserved` boxes.
 
     Returns:
         The kept rows, `first`'s kept ones first, then ascending.
@@ -217,9 +220,16 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     rows = np.arange(len(coords))
     if view is not None:
-        x0, x1, y0, y1 = view
-        inside = ((coords[:, 0] >= min(x0, x1)) & (coords[:, 0] <= max(x0, x1))
-                  & (coords[:, 1] >= min(y0, y1)) & (coords[:, 1] <= max(y0, y1)))
+        x0, x1, y0, y1 = min(view[:2]), max(view[:2]), min(view[2:]), max(view[2:])
+        inside = ((coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
+                  & (coords[:, 1] <= y1))
+        # A label cut by the plot's edge reads as another word: its whole box must fit too.
+        half_w = (np.fromiter(map(len, texts), dtype=np.float64, count=len(coords)) * CHAR_PX
+                  + 2 * _PAD_PX) * x_per_px / 2
+        half_h = label_size("", x_per_px=x_per_px, y_per_px=y_per_px)[1] / 2
+        lift = lift_px * y_per_px
+        inside &= ((coords[:, 0] - half_w >= x0) & (coords[:, 0] + half_w <= x1)
+                   & (coords[:, 1] + lift - half_h >= y0) & (coords[:, 1] + lift + half_h <= y1))
         rows = rows[inside]
     else:
         inside = np.ones(len(coords), dtype=bool)
@@ -242,7 +252,7 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
         x, y, hw = px[k, 0], px[k, 1], widths[k] / 2
         clear = not len(blocked) or bool(np.all(
             (np.abs(blocked[:, 0] - x) >= blocked[:, 2] + hw)
-            | (np.abs(blocked[:, 1] - y) >= blocked[:, 3] + height / 2)))
+            | (np.abs(blocked[:, 1] - y - lift_px) >= blocked[:, 3] + height / 2)))
         for gx in (cx - 1, cx, cx + 1):
             for gy in (cy - 1, cy, cy + 1):
                 for j in grid.get((gx, gy), ()):

@@ -20,7 +20,11 @@ HEIGHT = 600
 # The plot area a label layout assumes, in pixels: a chart drawn wider has more room, never less
 # (in Chromium at 1280 px the page's wide layout gives the plot 880 x 530).
 PLOT_PX = (700.0, 520.0)
+# A word's label is drawn above its dot ("top center"): its middle about this many pixels up.
+LABEL_LIFT_PX = 11.0
 MARGIN = 0.06  # of the points' span, left on each side of the whole map (plotly's own padding)
+MAX_MARGIN = 0.12
+MARGIN_WORDS = 300  # the longest of the first this many words sets the margin across  # across, for the longest label to fit beside the outermost points
 SELECTED = "#c0392b"
 NEIGHBOUR = "#1e8449"
 MATCH = "#e67e22"
@@ -114,8 +118,9 @@ def bias_bars(table: pd.DataFrame, *, axis_text: str, positive: str, negative: s
     return fig
 
 
-def view_range(coords, zoom=None) -> tuple[float, float, float, float]:
-    """(x0, x1, y0, y1) the axes show: `zoom`, or every point with MARGIN to spare each side.
+def view_range(coords, zoom=None, texts=()) -> tuple[float, float, float, float]:
+    """(x0, x1, y0, y1) the axes show: `zoom`, or every point with MARGIN to spare each side,
+    more across (up to MAX_MARGIN) so the longest of `texts` fits beside the points at the edge.
 
     >>> view_range(np.array([[0, 0], [10, 5.]]))
     (-0.6, 10.6, -0.3, 5.3)
@@ -125,7 +130,11 @@ def view_range(coords, zoom=None) -> tuple[float, float, float, float]:
         return min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
     coords = np.asarray(coords, dtype=np.float64)
     low, high = coords.min(axis=0), coords.max(axis=0)
-    pad = np.where(high > low, high - low, 1.0) * MARGIN
+    span = np.where(high > low, high - low, 1.0)
+    # A label of half width h px at the edge fits when pad >= h * (span + 2 pad) / width.
+    half = max((len(t) for t in texts), default=0) * 3.5 + 4.0  # clusters.label_size / 2
+    across = min(MAX_MARGIN, half / max(1.0, PLOT_PX[0] - 2 * half))
+    pad = span * np.array([max(MARGIN, across), MARGIN])
     return (float(low[0] - pad[0]), float(high[0] + pad[0]), float(low[1] - pad[1]),
             float(high[1] + pad[1]))
 
@@ -169,7 +178,7 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     words = frame["word"].tolist()
     hover = list(hover) if hover is not None else [f"<b>{plotly_text(w)}</b>" for w in words]
     coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
-    view = view_range(coords, zoom)
+    view = view_range(coords, zoom, texts=words[:MARGIN_WORDS])
     x_per_px, y_per_px = units_per_px(view)
     trace = _scatter(n)
     size = 7 if n < WEBGL_FROM else 4
@@ -181,7 +190,8 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     first = ([selected] if selected is not None else []) + list(neighbours) + list(matches)
     labelled = set(readable_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px,
                                   view=view, max_labels=max_labels, first=first,
-                                  reserved=[box for _, box, _ in names]).tolist())
+                                  reserved=[box for _, box, _ in names],
+                                  lift_px=LABEL_LIFT_PX).tolist())
     groups = _groups(n, categories, clusters)
     # A word drawn again on top gets its label there only: two labels on one spot blur.
     on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())

@@ -20,6 +20,12 @@ def _boxes(fig):
     return out
 
 
+def _cut(fig):
+    """Labels whose box runs past the axes' range (the plot's edge would cut them)."""
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    return [b for b in _boxes(fig) if b[0] < x0 or b[1] > x1 or b[2] < y0 or b[3] > y1]
+
+
 def _overlapping(boxes):
     boxes = sorted(boxes)
     found = 0
@@ -42,7 +48,7 @@ def big():
 def test_the_whole_map_labels_do_not_overlap(big):
     coords, words = big
     fig = big_map_figure(coords, words)
-    assert _overlapping(_boxes(fig)) == 0
+    assert _overlapping(_boxes(fig)) == 0 and _cut(fig) == []
     assert 50 < len(fig.data[1].text) <= MAX_LABELS and fig.data[1].text[0] == "w0"
 
 
@@ -63,6 +69,6 @@ def test_zooming_in_sends_that_part_and_labels_more_of_it(big):
     assert after >= 5 * max(1, before) and after <= ZOOMED_LABELS
     assert all(-0.5 <= x <= 0.5 and -0.3 <= y <= 0.3
                for x, y in zip(fig.data[1].x, fig.data[1].y))
-    assert _overlapping(_boxes(fig)) == 0
+    assert _overlapping(_boxes(fig)) == 0 and _cut(fig) == []
     marked = set(fig.data[2].hovertext)
     assert marked == {words[r] for r in marks[:2]}  # the one outside the zoom is not drawn
