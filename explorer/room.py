@@ -19,6 +19,7 @@ so an attendee's extra reviews never leave their session. The board is explorer/
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -371,9 +372,17 @@ def _member_row(connection, member_id):
 def _info(connection, row) -> RoomInfo:
     if not isinstance(row.setup, bytes | memoryview):
         raise StoreError("The room's reviews cannot be read.")  # pragma: no cover
-    setup = workspace_from_json(zlib.decompress(bytes(row.setup)))
+    setup = _setup_of(bytes(row.setup))
     sweep = Sweep(row.sweep["field"], tuple(row.sweep["values"])) if row.sweep else None
     return RoomInfo(code=row.code, title=row.title, locked=row.locked, sweep=sweep,
                     words=list(row.words), created_at=row.created_at, expires_at=row.expires_at,
                     ended_at=row.ended_at, members=_active_members(connection, row.code),
                     setup=setup)
+
+
+@functools.lru_cache(maxsize=8)
+def _setup_of(blob: bytes) -> Workspace:
+    """The room's reviews and settings, read once per process: a room's setup never changes,
+    and every page run of every attendee (the menu's room line) and every board redraw asks for
+    it. The Workspace is shared: callers replace it (dataclasses.replace), never change it."""
+    return workspace_from_json(zlib.decompress(blob))
