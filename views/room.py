@@ -62,6 +62,16 @@ def room_link(code: str, key: str | None = None) -> str:
     return f"{origin()}/{pages.ROOM.url_path}?{urlencode(params)}"
 
 
+def link_html(link: str) -> str:
+    """The join link for the wall, which may wrap after a slash but never inside its last
+    part, `room?room=CODE` (with break-all the code was split over two lines)."""
+    scheme, _, rest = link.rpartition("://")
+    head, _, tail = rest.rpartition("/")
+    breaks = "/<wbr>".join(html.escape(part) for part in head.split("/"))
+    return (f'{html.escape(scheme)}://<wbr>{breaks}/<wbr><span class="room-link-code" '
+            f'style="white-space:nowrap">{html.escape(tail)}</span>')
+
+
 def adopt_presenter_link() -> None:
     """A presenter link opened: check its key, keep it in the session, and take it out of the
     address (the presenter's screen is on the wall)."""
@@ -231,17 +241,21 @@ def presenter_view(code: str, key: str) -> None:
     link = room_link(room.code)
     code_col, qr_col = st.columns([3, 2], vertical_alignment="center")
     with code_col:
-        st.html(f'<div style="font-size:1.4rem">Join at</div>'
-                f'<div style="font-size:2.2rem;font-weight:600;word-break:break-all">'
-                f'{html.escape(link)}</div>'
+        # Sizes follow the column (cqw: a hundredth of its width), so that the code and the
+        # link's room?room=CODE fit whole on a narrow screen too, up to 7rem and 2.2rem.
+        st.html(f'<div style="container-type:inline-size">'
+                f'<div style="font-size:1.4rem">Join at</div>'
+                f'<div class="room-link" style="font-size:min(2.2rem,9.5cqw);font-weight:600;'
+                f'overflow-wrap:anywhere">{link_html(link)}</div>'
                 f'<div style="font-size:1.4rem;margin-top:1rem">Room code</div>'
-                f'<div class="room-code" style="font-size:7rem;font-weight:800;'
-                f'letter-spacing:0.12em;font-family:monospace;line-height:1.1">{room.code}</div>')
+                f'<div class="room-code" style="font-size:min(7rem,21cqw);font-weight:800;'
+                f'letter-spacing:0.12em;font-family:monospace;line-height:1.1;white-space:nowrap">'
+                f'{room.code}</div></div>')
         if urlsplit(link).hostname in LOCAL_HOSTS:
             st.warning("This link names this computer as localhost, which only this computer "
                        "can open. Start the server with HOST=0.0.0.0 and open this page at the "
                        "computer's network address (see README, Running a workshop).")
-    qr_col.image(qr_png(link), width=340, caption="Scan to join")
+    qr_col.image(qr_png(link), width="stretch", caption="Scan to join")  # the column wide
     with st.expander("Your presenter link (keep it to yourself: it can change and end the room)"):
         st.code(room_link(room.code, key), language=None)
         st.caption("Open it again after a refresh or on another computer to get back to this "
@@ -323,8 +337,8 @@ def board_view(code: str, key: str) -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Attendees", len(members))
     c2.metric("Training now", int(members["training"].sum()))
-    c3.metric("Waiting for a turn", int(members["waiting"].sum()),
-              help="Pressed Train and wait in the server's line: it trains a few at a time.")
+    c3.metric("Waiting", int(members["waiting"].sum()),
+              help="Pressed Train and wait for a turn: the server trains a few at a time.")
     c4.metric("Runs", len(now.runs))
     if len(members):
         people = members.assign(

@@ -95,3 +95,41 @@ def test_a_presenter_sees_two_attendees_runs_on_the_board(new_app):
     presenter.assert_no_exception()
     presenter.screenshot("room-presenter-board")
     print(f"\nroom: both runs on the board {seconds:.1f} s after the last attendee's finished")
+
+
+def test_the_join_link_never_breaks_inside_the_code_and_an_ended_room_invites_nobody(new_app):
+    presenter = new_app()
+    presenter.page.set_viewport_size({"width": 900, "height": 1000})  # a narrow wall
+    code = start_room(presenter)
+    presenter.screenshot("room-presenter-narrow")
+    # The link's last part, room?room=CODE, is drawn on one line (one box), whole.
+    boxes = presenter.page.locator("span.room-link-code").evaluate(
+        "node => node.getClientRects().length")
+    assert boxes == 1
+    assert presenter.page.locator("span.room-link-code").inner_text() == f"room?room={code}"
+    # The code and the link's end fit in their column: nothing runs under the QR code.
+    for selector in ("div.room-code", "span.room-link-code"):
+        overflow = presenter.page.locator(selector).evaluate(
+            "node => node.getBoundingClientRect().right"
+            " - node.closest('[data-testid=\"stColumn\"]').getBoundingClientRect().right")
+        assert overflow <= 1, (selector, overflow)
+
+    presenter.page.get_by_text("Change the room").click()
+    with presenter.rerun_after():
+        presenter.widget("room_end_confirm").locator("label").click()
+    with presenter.rerun_after():
+        presenter.button("End the room").click()
+    presenter.wait_for_text("This room has ended")
+    for moment in ("at once", "a board redraw or two later"):
+        if moment != "at once":
+            presenter.page.wait_for_timeout(3000)
+        presenter.wait()
+        text = presenter.text()
+        presenter.screenshot("room-presenter-ended")
+        for invitation in ("Join at", "Scan to join", "Join a room", "Room code",
+                           "Change the room", "Start a room"):
+            assert invitation not in text, (moment, invitation, text[:600])
+    assert presenter.page.locator("div.room-code").count() == 0
+    assert presenter.page.locator('[data-testid="stImage"]').count() == 0
+    assert "Leave the board" in text and "The board" in text
+    presenter.assert_no_exception()
