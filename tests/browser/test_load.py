@@ -677,13 +677,17 @@ def test_a_room_of_thirty_sweeps_vocabulary_size_and_the_board_keeps_up(browser,
 
     redraws.sort()
     median = redraws[len(redraws) // 2] if redraws else float("nan")
+    # Where the time went: each run's own training time, as the board lists it.
+    run_seconds = sorted(float(v) for v in runs["Time (s)"])
     print(f"\nroom load ({kind}): {ROOM_ATTENDEES} attendees joined and on the Train page in "
           f"{prepared - started:.0f} s; the clicks took {clicked - first_click:.1f} s; every run "
           f"on the board {all_runs:.1f} s after the first click (the board counted them "
           f"{on_board:.1f} s after the 31st visitor's page); {len(redraws)} board redraws while "
           f"training: median {median:.2f} s, max {max(redraws, default=float('nan')):.2f} s; "
           f"31st visitor's first page {latecomer_seconds:.1f} s ({latecomer_steps}); app RSS "
-          f"peak {mb(max(samples))} (at start {mb(samples[0])}); machine load "
+          f"peak {mb(max(samples))} (at start {mb(samples[0])}); the runs' own training "
+          f"times: median {run_seconds[len(run_seconds) // 2]:.1f} s, sum {sum(run_seconds):.0f} "
+          f"s; machine load "
           f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
     assert sorted(runs["Vocabulary size"], key=int) == [str(v) for v in ROOM_VALUES]
     assert len(set(runs["Name"])) == ROOM_ATTENDEES
