@@ -1,7 +1,7 @@
 """The figure of a big word map (up to 100,000 points), small enough to travel.
 
 Every point is drawn by WebGL (plotly's Scattergl), as float32 numbers rounded to what a screen
-can show, the word as hover text; labels go only to a readable subset: in frequency order, each
+can show, the word as hover text; labels (SVG text over the points) go only to a readable subset: in frequency order, each
 word whose label's box meets no box already placed (clusters.readable_words, the placer every
 word map uses), so no two labels overlap. Zoomed in (`zoom`), only the points inside the range
 travel and far more of them are labelled. 100,000 GloVe words make a figure of about 2 MB
@@ -96,8 +96,8 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
         max_labels = ZOOMED_LABELS
     x, y = rounded(coords[rows, 0]), rounded(coords[rows, 1])
     part = [words[r] for r in rows] if zoom is not None else words
-    # Hover labels are SVG, where plotly reads tags and entities (tokens hold < and &): escaped.
-    # WebGL text shows its characters as they are, so labels are the words themselves. Object
+    # Hover labels and word labels are SVG, where plotly reads tags and entities (tokens hold
+    # < and &): escaped. WebGL text (the highlight's) shows its characters as they are. Object
     # arrays, not lists: plotly checks a list item by item (2.4 s for 100,000 words, not 0.3 s).
     shown = np.array([plotly_text(w) for w in part], dtype=object)
     plain = np.array(part, dtype=object)
@@ -108,10 +108,13 @@ def big_map_figure(coords: np.ndarray, words, *, title: str = "",
     x_per_px, y_per_px = units_per_px(view)
     labelled = readable_words(coords[rows], part, x_per_px=x_per_px, y_per_px=y_per_px,
                               view=view, max_labels=max_labels, candidates=_CANDIDATES)
-    fig.add_trace(go.Scattergl(
-        x=x[labelled], y=y[labelled], mode="text", text=plain[labelled],
+    # The few hundred labels in SVG, over the WebGL points: WebGL text made headless Chromium
+    # take 0.4-0.6 s longer to paint the 100,000-word map (bench/bench_big_map_browser.py).
+    # SVG reads tags and entities, so labels are escaped as the hover text is.
+    fig.add_trace(go.Scatter(
+        x=x[labelled], y=y[labelled], mode="text", text=shown[labelled],
         textfont={"size": 11, "color": "#1f3b57"}, hoverinfo="skip", name="labels",
-        showlegend=False))
+        showlegend=False, cliponaxis=True))
     marked = _marked(words, highlight)
     at = np.flatnonzero(np.isin(rows, marked))
     if len(at):

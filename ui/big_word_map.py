@@ -61,6 +61,17 @@ def cached_pca(key, wkey, sphereized, _vectors, _words):
     return map_coordinates(matrix, _words, method="pca").coords
 
 
+# Server-wide and not copied: building the 100,000-word figure (every word escaped for hover,
+# plotly's copies of the arrays) took 0.3-0.8 s a rerun on a busy machine; a map someone drew
+# is drawn again for the next visitor with only Streamlit's own serialising. st.plotly_chart
+# reads the figure and never changes it.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_figure(key, wkey, method, seed, sphereized, title, marked, zoom, _coords, _words):
+    # (key, wkey, method, seed, sphereized) name the coordinates; marked and zoom the view.
+    highlight = list(marked) if isinstance(marked, tuple) else marked
+    return big_map_figure(_coords, _words, title=title, highlight=highlight, zoom=zoom)
+
+
 def coordinates(vectors, vkey, words, *, method: str, seed: int, sphereized: bool):
     """The map's (n, 2) coordinates; t-SNE and UMAP with a progress bar (or from the disk)."""
     if method == "pca":
@@ -103,7 +114,9 @@ def show_big_map(vectors, vkey, words, *, method: str, dims: int, seed: int,
         if region is not None:
             s[f"{PREFIX}_zoom"] = {"range": region, "map": sign}
     zoom = map_selection.current_zoom(PREFIX, sign)
-    fig = big_map_figure(coords, words, title=title, highlight=marked, zoom=zoom)
+    marks = tuple(marked) if isinstance(marked, list) else marked
+    fig = cached_figure(vkey, words_key(vectors, words), method, seed, sphereized, title, marks,
+                        zoom, coords, words)
     st.plotly_chart(fig, key="word_map_big_plot", on_select="rerun", selection_mode=("box",))
     shown, labelled = len(fig.data[0].x), len(fig.data[1].x)
     st.caption(f"{shown:,} words drawn with WebGL; {labelled:,} labelled where a label covers "
