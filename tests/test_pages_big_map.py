@@ -5,6 +5,7 @@ PCA of 100,000 GloVe words for real; t-SNE and UMAP through the big route on a f
 sessions, and the controls.
 """
 
+import base64
 import json
 
 import numpy as np
@@ -89,3 +90,50 @@ def test_3d_is_drawn_in_2d_with_a_note(monkeypatch):
     at.radio(key="word_map_dims").set_value(3).run()
     assert "drawn in 2-D" in texts(at.info)
     assert len(big_figure(at)["data"][0]["hovertext"]) == 30
+
+
+def _numbers(array) -> list:
+    """A figure's numbers, sent as a list or as a typed array ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_a_box_zooms_in_and_whole_map_comes_back():
+    from tests.test_pages_word_map_explore import send_selection
+
+    at = frequent_map(20_000)
+    whole = big_figure(at)
+    (x0, x1), (y0, y1) = whole["layout"]["xaxis"]["range"], whole["layout"]["yaxis"]["range"]
+    box = (x0 + (x1 - x0) * 0.4, x0 + (x1 - x0) * 0.6, y0 + (y1 - y0) * 0.4,
+           y0 + (y1 - y0) * 0.6)
+    send_selection(at, [], box=box, key="word_map_big_plot")  # a box dragged on the map
+    zoomed = big_figure(at)
+    assert zoomed["layout"]["xaxis"]["range"] == pytest.approx(list(box[:2]))
+    shown = int(texts(at.caption).split(" words drawn with WebGL")[0].split()[-1]
+                .replace(",", ""))
+    assert 0 < shown < 20_000 / 4  # only the part travels
+    labels = whole["data"][1]
+    before = sum(box[0] <= x <= box[1] and box[2] <= y <= box[3]
+                 for x, y in zip(_numbers(labels["x"]), _numbers(labels["y"])))
+    after = _numbers(zoomed["data"][1]["x"])
+    assert len(after) >= 3 * max(1, before)  # more labels in the same part of the map
+    assert all(box[0] <= x <= box[1] for x in after)
+    assert f"Zoomed in: {shown:,} of the map's 20,000 words" in texts(at.info)
+    at.button(key="word_map_big_zoom_out").click().run()
+    assert big_figure(at)["layout"]["xaxis"]["range"] == whole["layout"]["xaxis"]["range"]
+    assert "Zoomed in" not in texts(at.info)
+
+
+def test_a_substring_search_marks_every_match_and_the_page_says_why_no_selection():
+    at = frequent_map(20_000)
+    at.radio(key="word_map_match").set_value("substring").run()
+    at.text_input(key="word_map_search").set_value("frog").run()
+    marked = big_figure(at)["data"][2]
+    assert "frog" in marked["hovertext"] and all("frog" in w for w in marked["hovertext"])
+    assert f"{len(marked['hovertext'])} of the 20,000 words match 'frog'" in texts(at.caption)
+    at.radio(key="word_map_match").set_value("regex").run()
+    at.text_input(key="word_map_search").set_value("(").run()
+    assert "`pattern` is not a valid regular expression" in texts(at.warning)
+    notes = texts(at.caption)
+    assert "work on maps of up to 10,000 words: each click or box sends" in notes

@@ -45,12 +45,26 @@ def test_selection_events_map_back_to_words():
     assert doctest.testmod(map_selection).failed == 0
 
 
+def send_selection(at, points, *, box=None, key="word_map_plot"):
+    """Run the page as the browser does after a click (one point) or a box on the map: the
+    selection event arrives as the chart's widget value (as tests/test_pages_projection.py)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    event = {"selection": {"points": [{"customdata": [row, word]} for row, word in points],
+                           "point_indices": [row for row, _ in points],
+                           "box": [{"x": list(box[:2]), "y": list(box[2:])}] if box else [],
+                           "lasso": []}}
+    chart = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + key)][0]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(event)))
+    at._run(states)
+    assert not at.exception, at.exception
+    return at
+
+
 def test_a_clicked_word_stays_selected_when_a_search_is_run(map_page):
     at = map_page
-    # A click cannot be made without a browser (tests/browser/test_word_map_click.py makes
-    # one): the click is what the chart reported, remembered as the panel remembers it.
-    at.session_state["word_map_clicked"] = "king"
-    at.run()
+    send_selection(at, [(0, "king")])  # a click on king
     assert traces(at)["selected"] == ["king"]
     before = traces(at)["neighbours of king"]
     assert "queen" in before[:3]
