@@ -219,7 +219,7 @@ def board(store: Store, code) -> Board:
         version = (store.url, room.code, ids, room.sweep)  # Sweep: frozen, a tuple of values
         derived = _derived.get(version)
         if derived is None:
-            derived = _derive(connection, room, ids)
+            derived = _derive(connection, room, ids, place=(store.url, room.code))
             _derived.put(version, derived)
     runs = derived["runs"]
     members = pd.DataFrame(
@@ -237,7 +237,7 @@ def _recent(beat: float | None, now: float) -> bool:
     return beat is not None and now - beat < TRAINING_BEAT_SECONDS
 
 
-def _derive(connection, room: RoomInfo, ids: tuple) -> dict:
+def _derive(connection, room: RoomInfo, ids: tuple, place: tuple) -> dict:
     """What the board draws of runs `ids`: read once per new run, not once per redraw."""
     m, r = schema.members.c, schema.room_runs.c
     rows = connection.execute(sa.select(r.id, r.member_id, r.label, r.settings, r.final,
@@ -255,7 +255,7 @@ def _derive(connection, room: RoomInfo, ids: tuple) -> dict:
                "loss": detail[i].history.get("loss", []),
                "val_loss": detail[i].history.get("val_loss", [])} for i in latest]
     return {"runs": runs, "points": points, "means": means, "curves": curves,
-            "maps": _maps(latest, detail, names, runs), "best": _best(runs),
+            "maps": _maps(latest, detail, names, runs, place), "best": _best(runs),
             "counts": runs.groupby("name").size().to_dict() if len(runs) else {}}
 
 
@@ -280,6 +280,7 @@ class _Recent:
 
 
 _derived = _Recent()
+_frames = _Recent(size=256)  # (database, room, run id) -> that run's words in PCA
 
 
 def runs_csv(board_: Board) -> str:
@@ -332,9 +333,8 @@ def _sweep_tables(runs: pd.DataFrame, room: RoomInfo) -> tuple[pd.DataFrame, pd.
     return points, means.loc[order].reset_index()[columns]
 
 
-def _maps(latest: list[int], detail: dict, names: dict, runs: pd.DataFrame) -> list[dict]:
-    from explorer.projection import project
-
+def _maps(latest: list[int], detail: dict, names: dict, runs: pd.DataFrame,
+          place: tuple) -> list[dict]:
     swept = runs.set_index("id")["swept"].to_dict()
     chosen, seen = [], set()
     for run_id in reversed(latest):  # the newest first, one per swept value, then any
@@ -344,17 +344,32 @@ def _maps(latest: list[int], detail: dict, names: dict, runs: pd.DataFrame) -> l
     chosen += [i for i in reversed(latest) if i not in chosen]
     maps = []
     for run_id in sorted(chosen[:MAX_MAPS]):
-        words = detail[run_id].vectors["words"]
-        matrix = array_back(detail[run_id].vectors["matrix"]).astype(np.float64)
-        if len(words) < 3 or matrix.shape[1] < 2:  # PCA needs 2 dimensions to spread over
-            padded = np.zeros((len(words), 2))
-            padded[:, :matrix.shape[1]] = matrix[:, :2]
-            frame = pd.DataFrame({"word": words, "x": padded[:, 0], "y": padded[:, 1]})
-        else:
-            frame = project(matrix, method="pca", labels=words, random_state=0)[["word", "x", "y"]]
         maps.append({"run_id": run_id, "name": names[run_id], "swept": swept[run_id],
-                     "frame": frame})
+                     "frame": _map_frame(place, run_id, detail)})
     return maps
+
+
+def _map_frame(place: tuple, run_id: int, detail: dict) -> pd.DataFrame:
+    """One run's words in PCA, computed once per run (a posted run never changes): each new
+    run changed which six are drawn, and all six were projected again."""
+    key = (*place, run_id)
+    frame = _frames.get(key)
+    if frame is None:
+        frame = _project_words(detail[run_id].vectors)
+        _frames.put(key, frame)
+    return frame
+
+
+def _project_words(vectors: dict) -> pd.DataFrame:
+    from explorer.projection import project
+
+    words = vectors["words"]
+    matrix = array_back(vectors["matrix"]).astype(np.float64)
+    if len(words) < 3 or matrix.shape[1] < 2:  # PCA needs 2 dimensions to spread over
+        padded = np.zeros((len(words), 2))
+        padded[:, :matrix.shape[1]] = matrix[:, :2]
+        return pd.DataFrame({"word": words, "x": padded[:, 0], "y": padded[:, 1]})
+    return project(matrix, method="pca", labels=words, random_state=0)[["word", "x", "y"]]
 
 
 def _best(runs: pd.DataFrame) -> dict | None:

@@ -344,7 +344,7 @@ def test_the_board_is_rebuilt_only_when_its_runs_change(store, started, runs, mo
     first = room_board.board(store, started.code)
     built = []
     real = room_board._derive
-    monkeypatch.setattr(room_board, "_derive", lambda *a: built.append(1) or real(*a))
+    monkeypatch.setattr(room_board, "_derive", lambda *a, **k: built.append(1) or real(*a, **k))
     again = room_board.board(store, started.code)
     assert built == [] and again.version == first.version and again.maps is first.maps
     room.set_training(store, ann.member_id, True)  # who trains is read every time
@@ -484,3 +484,23 @@ def test_a_room_started_in_one_replica_is_seen_in_another(url, reviews, runs):
     room_board.post_run(one, ann.member_id, runs["v50"])
     assert room_board.board(two, started.code).runs["name"].tolist() == ["Ann"]
     assert replace(room.member(one, ann.member_id), notes=()).name == "Ann"
+
+
+def test_a_runs_map_is_projected_once_and_the_same_every_time(store, started, runs, monkeypatch):
+    ann = room.join_room(store, started.code, "Ann")
+    room_board.post_run(store, ann.member_id, runs["v50"])
+    first = room_board.board(store, started.code).maps[0]["frame"]
+    projected = []
+    real = room_board._project_words
+    monkeypatch.setattr(room_board, "_project_words",
+                        lambda vectors: projected.append(1) or real(vectors))
+    bo = room.join_room(store, started.code, "Bo")
+    room_board.post_run(store, bo.member_id, runs["v20"])
+    maps = room_board.board(store, started.code).maps
+    assert [m["name"] for m in maps] == ["Ann", "Bo"]
+    assert projected == [1]  # only Bo's new run
+    assert maps[0]["frame"].equals(first)
+    with store.read() as connection:  # and it is what projecting the stored vectors gives
+        vectors = connection.execute(sa.select(schema.room_runs.c.vectors).where(
+            schema.room_runs.c.id == maps[0]["run_id"])).scalar()
+    assert maps[0]["frame"].equals(real(vectors))
