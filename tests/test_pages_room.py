@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import fresh_app, raw_texts, texts, visit
+from tests.apptest_helpers import fresh_app, raw_texts, session_run, texts, visit
 from ui import pages, room_state
 
 
@@ -260,12 +260,12 @@ def test_a_finished_run_goes_to_the_board_and_the_presenter_can_open_the_best_as
     from explorer.board import post_run
 
     again = post_run(room_state.store(), ada.session_state[room_state.MEMBER],
-                     ada.session_state["run"])
+                     session_run(ada))
     assert again.note == "This run is on the board already."
     presenter.button(key="room_open_best").click().run()
     assert not presenter.exception
     assert "Opened Ada's run as your own" in said(presenter.info)
-    assert presenter.session_state["run"].epochs_run == 5
+    assert session_run(presenter).epochs_run == 5
     assert presenter.session_state["train_epochs"] == 5
 
 
@@ -278,7 +278,7 @@ def test_a_locked_room_refuses_a_run_with_other_settings_with_a_message():
     note = said(ada.sidebar.warning)
     assert "This room's settings are locked, and this run's differ: epochs" in note
     assert "your run stays on your Train page" in note
-    assert ada.session_state["run"].epochs_run == 3
+    assert session_run(ada).epochs_run == 3
 
 
 def test_a_bad_sweep_value_leaves_the_lock_and_end_controls_in_place():
@@ -394,3 +394,16 @@ def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
     assert marks() == ([False], [False])  # trained, posted: neither
     presenter.run()
     assert {m.label: m.value for m in presenter.metric}["Runs"] == "1"
+
+
+def test_an_ended_room_leaves_no_join_code_behind_for_its_presenter():
+    code, key = code_and_key(start_room())
+    presenter = room_page({"room": code, "presenter": key})  # the presenter link, elsewhere
+    presenter.checkbox(key="room_end_confirm").check().run()
+    presenter.button(key="room_end").click().run()
+    assert "This room has ended" in said(presenter.warning)
+    assert "room" not in dict(presenter.query_params)
+    presenter.button(key="room_stop_presenting").click().run()
+    assert not presenter.exception
+    # The page offers to join or start a room, but not to join the one that just ended.
+    assert presenter.text_input(key="room_join_code").value in ("", None)

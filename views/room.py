@@ -232,7 +232,10 @@ def presenter_view(code: str, key: str) -> None:
         st.error(md_message(error))
         return
     if room.ended_at is not None:
-        # Nobody can join an ended room: no link, code or QR to invite anyone, no controls.
+        # Nobody can join an ended room: no link, code or QR to invite anyone, no controls,
+        # and no code in the address to fill the join box after a refresh or Leave the board.
+        if room_state.ROOM_PARAM in st.query_params:
+            del st.query_params[room_state.ROOM_PARAM]
         st.warning(f"This room has ended (code {room.code}): no more joins or runs. Its board "
                    "stays readable below, with its downloads.")
         leave_button("Leave the board")
