@@ -146,24 +146,34 @@ def _warm_up_umap() -> None:
     map_coordinates(data, words, method="umap", use_cache=False)
 
 
-def run() -> list[dict]:
+def run(parts=("pca", "umap", "tsne")) -> list[dict]:
+    """The rows of `parts` (any of "pca", "umap", "tsne"; each takes minutes but pca)."""
+    import os
     import sys
 
-    sampled, exact = check_sampled()
-    rows = [{"name": "trustworthiness@10 5,000 words PCA: sampled vs exact (score)",
-             "median_s": sampled, "reference": "sklearn trustworthiness", "reference_median_s":
-             exact, "ratio": sampled / exact}]
-    steps = [_pca_rows, _warm_up_umap]
-    steps += [lambda n=n: _layout_rows("umap", n, "umap-learn UMAP() default", _umap_default)
-              for n in UMAP_SIZES]
-    steps += [lambda n=n: _layout_rows("tsne", n, "sklearn TSNE(random_state=0)", _tsne_default)
-              for n in TSNE_SIZES]
+    rows, steps = [], []
+    if "pca" in parts:
+        sampled, exact = check_sampled()
+        rows = [{"name": "trustworthiness@10 5,000 words PCA: sampled vs exact (score)",
+                 "median_s": sampled, "reference": "sklearn trustworthiness",
+                 "reference_median_s": exact, "ratio": sampled / exact}]
+        steps += [_pca_rows]
+    if "umap" in parts:
+        steps += [_warm_up_umap]
+        steps += [lambda n=n: _layout_rows("umap", n, "umap-learn UMAP() default", _umap_default)
+                  for n in UMAP_SIZES]
+    if "tsne" in parts:
+        steps += [lambda n=n: _layout_rows("tsne", n, "sklearn TSNE(random_state=0)",
+                                           _tsne_default) for n in TSNE_SIZES]
     for step in steps:
         for row in step() or []:
+            row["load_average_1min"] = round(os.getloadavg()[0], 1)  # the run's conditions
             print(f"# {row}", file=sys.stderr, flush=True)  # a long run shows rows as they come
             rows.append(row)
     return rows
 
 
 if __name__ == "__main__":
-    run()
+    import sys
+
+    run(tuple(sys.argv[1:]) or ("pca", "umap", "tsne"))  # e.g. `python -m bench.bench_big_map umap`

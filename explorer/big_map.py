@@ -6,7 +6,10 @@ Up to `BIG_FROM` words a map is `explorer.projection.project`'s (exact neighbour
   second, see bench/bench_projection.py), never cached: recomputing is as quick as reading.
 - t-SNE is openTSNE with approximate (Annoy) neighbours, seeded, the FFT gradient in 2-D, and
   projection's large-set schedule; UMAP is umap-learn seeded, started from PCA (its spectral
-  start on 100,000 points takes longer than the layout). Both call `progress(fraction, text)`.
+  start on 100,000 points takes longer than the layout), on neighbours found beforehand with
+  pynndescent on two threads (umap-learn seeded finds them on one) and twice umap-learn's
+  negative samples (trustworthiness@10 0.94 instead of 0.91 on 20,000 words, see
+  bench/bench_big_map.py). Both call `progress(fraction, text)`.
 - Their coordinates go to `cache_dir()/maps/<key>.npy`, the key a hash of the very rows mapped,
   the words, the method, the dimensions and the seed, so a second look by anyone on the server
   (or after a restart) is a file read. Writes go to a temporary file that os.replace puts in
@@ -19,6 +22,7 @@ import dataclasses
 import hashlib
 import os
 import time
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -28,13 +32,15 @@ from explorer.errors import InputError, check_choice, check_int
 from explorer.pca import fit_pca
 from explorer.projection import METHODS, MIN_POINTS, project
 from explorer.tsne import TSNE_DOF, TSNE_DOF_3D, TSNE_PERPLEXITY
-from explorer.umap_layout import UMAP_NEIGHBOURS, import_umap
+from explorer.umap_layout import KNN_THREADS, UMAP_NEIGHBOURS, import_umap, nearest_neighbours
 from explorer.vectors import cache_dir
 
 MAX_WORDS = 100_000  # the Embedding Projector's load cap
 BIG_FROM = 10_000  # above this, t-SNE and UMAP take the approximate, cached route
 MAP_FOLDER = "maps"
-_VERSION = 1  # part of every key: a change of method makes earlier files unreachable
+_VERSION = 2  # part of every key: a change of method makes earlier files unreachable
+_UMAP_NEGATIVES = 10  # umap-learn's 5 leaves far words as layout neighbours (bench_big_map)
+_UMAP_EPOCHS = 200  # umap-learn's own count above 10,000 points, fixed here by name
 _TSNE_STEPS = (125, 375)  # early exaggeration, then plain steps: projection's large schedule
 _TSNE_CALLBACK_EVERY = 25
 _JOBS = max(1, min(os.cpu_count() or 1, 4))
@@ -72,7 +78,10 @@ def map_key(matrix: np.ndarray, words, *, method: str, dims: int, seed: int) -> 
     False
     """
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"v{_VERSION} {method} {dims} {seed} {matrix.shape}\n".encode())
+    # pynndescent's neighbours depend on its thread count (work is split by thread), so a map
+    # made with another count is another map.
+    threads = f" knn{KNN_THREADS}" if method == "umap" else ""
+    digest.update(f"v{_VERSION} {method} {dims} {seed} {matrix.shape}{threads}\n".encode())
     digest.update(np.ascontiguousarray(matrix, dtype=np.float32).tobytes())
     digest.update("\n".join(words).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -178,12 +187,19 @@ def _tsne(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarra
 def _umap(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarray:
     umap = import_umap()
     report(0.0, f"UMAP: finding each of {len(data):,} words' nearest neighbours…")
+    indices, distances = nearest_neighbours(data, UMAP_NEIGHBOURS, seed)
+    report(0.2, "UMAP: neighbours found, laying out…")
     start = _pca(data, dims, seed).astype(np.float64)
     start = 10 * start / np.abs(start).max()  # umap-learn scales its start to [-10, 10]
     reducer = umap.UMAP(n_components=dims, n_neighbors=UMAP_NEIGHBOURS, random_state=seed,
-                        init=start, n_jobs=1, tqdm_kwds={"disable": False,
-                                                         "file": _EpochReader(report)})
-    return np.asarray(reducer.fit_transform(data), dtype=np.float64)
+                        init=start, n_jobs=1, n_epochs=_UMAP_EPOCHS,
+                        negative_sample_rate=_UMAP_NEGATIVES,
+                        precomputed_knn=(indices, distances, None),
+                        tqdm_kwds={"disable": False, "file": _EpochReader(report)})
+    with warnings.catch_warnings():
+        # "transform will be unavailable" without a search index: a map never transforms.
+        warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+        return np.asarray(reducer.fit_transform(data), dtype=np.float64)
 
 
 class _EpochReader:

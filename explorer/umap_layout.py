@@ -5,6 +5,7 @@ Called through `explorer.projection.project(method="umap")`, which checks the in
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 
@@ -13,6 +14,11 @@ import numpy as np
 from explorer.errors import InputError
 
 UMAP_NEIGHBOURS = 15
+# pynndescent splits its work by thread, each thread with its own random stream: for one seed
+# the same thread count gives the same neighbours in every process. Two (a quarter of the time
+# of one on 100,000 words), or one where numba may run only one (its limit is NUMBA_NUM_THREADS,
+# by default the cores), read without importing numba.
+KNN_THREADS = max(1, min(2, int(os.environ.get("NUMBA_NUM_THREADS", os.cpu_count() or 1))))
 
 
 def umap_layout(data, n_components, random_state, init) -> np.ndarray:
@@ -27,6 +33,25 @@ def umap_layout(data, n_components, random_state, init) -> np.ndarray:
         random_state=random_state, init=init, n_jobs=1,  # a seed makes UMAP single-threaded
     )
     return np.asarray(reducer.fit_transform(data), dtype=np.float64)
+
+
+def nearest_neighbours(data, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k nearest rows, itself first: (indices, euclidean distances), both (n, k).
+
+    pynndescent's search with umap-learn's own settings for it, on KNN_THREADS threads where
+    umap-learn seeded uses one; the result goes to UMAP as `precomputed_knn`.
+    """
+    import_umap()  # pynndescent comes with umap-learn: the same message if it is missing
+    from pynndescent import NNDescent
+
+    n = data.shape[0]
+    search = NNDescent(
+        data, n_neighbors=k, metric="euclidean", random_state=seed, n_jobs=KNN_THREADS,
+        n_trees=min(64, 5 + int(round(n**0.5 / 20.0))), n_iters=max(5, int(round(np.log2(n)))),
+        max_candidates=60, low_memory=True, compressed=False,
+    )
+    indices, distances = search.neighbor_graph
+    return indices, distances
 
 
 def import_umap():
