@@ -55,3 +55,16 @@ def test_the_runs_accuracy_comparison_is_in_percent_too():
     assert [list(t.y) for t in fig.data] == [[50.0, 87.5, 100.0], [25.0, 50.0, 62.5]]
     low, high = fig.layout.yaxis.range
     assert low == 0 and 100 <= high < 110 and fig.layout.yaxis.ticksuffix == " %"
+
+
+def test_the_shared_colour_scale_ends_at_a_round_number_that_steps_rarely_move():
+    import numpy as np
+
+    from explorer.charts import colour_scale_end
+
+    start = np.array([[0.049, -0.03]])
+    assert colour_scale_end(start, np.array([[0.137]])) == 0.15
+    assert colour_scale_end(start, np.array([[0.141]])) == 0.15  # the next step: same scale
+    assert colour_scale_end(start, np.array([[-0.151]])) == 0.2
+    assert colour_scale_end(np.array([[0.05]])) == 0.05 and colour_scale_end(np.zeros((2, 2))) == 1
+    assert colour_scale_end(np.array([[1.3]])) == 1.5

@@ -65,6 +65,7 @@ def note_interruptions() -> None:
         return
     run, done = stepping
     done.wait(timeout=HANDOFF_S)  # the interrupted step lets go of the run at an epoch end
+    s[NOTE + "_step"] = True
     s[NOTE] = (f"The step stopped after epoch {run.epochs_run}: that click came while it was "
                "running (or waiting for its turn). What it learnt is kept; press a step button "
                "again to go on.")
@@ -80,8 +81,12 @@ def buttons(*, prefix: str, where=None) -> dict | None:
         if column.button(label, key=f"{prefix}_step_{key}", width="stretch", help=hint):
             pressed = arguments
     note = st.session_state.pop(NOTE, None)
-    if note is not None and pressed is not None:
+    step_stopped = st.session_state.pop(NOTE + "_step", False)
+    # A stopped training says so itself (its run's warning); a stopped step says it here, also
+    # when the click was Stop rather than a step button.
+    if note is not None and (pressed is not None or step_stopped):
         st.info(md_message(note))
+    if note is not None and pressed is not None:
         return None  # that click interrupted something; it does not step as well
     return pressed
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from explorer.charts import heat_style, vector_bars, weight_heatmap
+from explorer.charts import colour_scale_end, heat_style, vector_bars, weight_heatmap
 from explorer.spreadsheet import frame_to_csv
 from explorer.weights import projector_files, used_ids, weight_table
 from ui import state, step_panel, training_session
@@ -15,9 +15,31 @@ MAX_HEATMAP_IDS = 200
 def render() -> None:
     st.title("Weights")
     step_panel.note_interruptions()
-    run = trained_run("No model yet: train one first, then its Embedding table appears here.")
+    trained_run("No model yet: train one first, then its Embedding table appears here.")
+    # Outside the part below on purpose: a click there waits for a running step to end, a click
+    # here reruns the whole page, which stops the step at its epoch's end (what it learnt kept).
+    st.button("Stop", key="weights_stop", help="Ends a running step after the current epoch "
+                                               "and keeps what was learnt.")
+    table_and_steps()
+
+
+@st.fragment
+def table_and_steps() -> None:
+    """Everything a step changes, with the step buttons: a click reruns only this part.
+
+    The whole page would also rerun the router, the saved-work check and the sidebar, and the
+    browser would redraw them; a step changes none of them (measured in
+    bench/bench_step_redraw.py). A step's saved work is kept here, at the end, as the router's
+    `persistence.work_kept` does after a whole page.
+    """
+    step_panel.note_interruptions()  # a rerun of this part alone starts here
+    run = training_session.current_run()
+    if run is None:  # dropped meanwhile (e.g. Start over in another part of the page)
+        st.info("No model yet: train one first, then its Embedding table appears here.")
+        return
     pressed = step_panel.buttons(prefix="weights")
-    if pressed is not None and step_panel.step(run, pressed):
+    stepped = pressed is not None and step_panel.step(run, pressed)
+    if stepped:
         run = training_session.current_run()  # the stepped run
     st.caption(f"After epoch {run.epochs_run} of {run.settings.epochs}: the step buttons "
                "train this run further, and everything below follows.")
@@ -37,6 +59,8 @@ def render() -> None:
     one_word(run, labels)
     st.subheader("Before and after training", divider="gray")
     before_and_after(run, labels)
+    if stepped:  # last: the browser draws the page while the step is saved
+        step_panel.keep_saved()
 
 
 def weights_table(after) -> None:
@@ -109,7 +133,7 @@ def before_and_after(run, labels) -> None:
     else:
         st.caption(f"{began}, but the Embedding layer was frozen: every row stayed as it was "
                    "(right), and only the head after it learnt. Both use one colour scale.")
-    zmax = float(max(abs(run.weights_before).max(), abs(run.weights_after).max())) or 1.0
+    zmax = colour_scale_end(run.weights_before, run.weights_after)
     shown = slice(0, min(vocab_size, MAX_HEATMAP_IDS))
     if vocab_size > MAX_HEATMAP_IDS:
         st.caption("The heatmaps show the first 200 ids; the table above and the downloads have all.")

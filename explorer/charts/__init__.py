@@ -27,6 +27,7 @@ from explorer.charts.projection import (
 )
 from explorer.charts.training import (
     DIVERGING,
+    colour_scale_end,
     compare_runs,
     heat_style,
     training_curves,
@@ -40,6 +41,7 @@ MODULES = ("explorer.charts.training", "explorer.charts.projection", "explorer.c
 __all__ = [
     "ANALOGY_ROLES", "ARROW_COLOUR", "CAMERA_3D", "COLOUR_SCALES", "DIVERGING", "MAP_LABELS",
     "MODULES", "analogy_parallelogram", "analogy_section_bars", "before_after", "colour_marker",
+    "colour_scale_end",
     "compare_runs", "heat_style", "projection_scatter", "scatter_trace", "training_curves",
     "training_movie", "update_training_curves", "vector_bars", "weight_heatmap", "word_map",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -104,6 +106,23 @@ def weight_heatmap(weights: np.ndarray, row_labels: list[str], *, title: str = "
     fig.update_layout(title=title, height=max(300, min(1200, 16 * len(labels) + 80)),
                       margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10})
     return fig
+
+
+def colour_scale_end(*tables: np.ndarray) -> float:
+    """The end of one colour scale for several tables: their largest |value|, rounded up to a
+    round number (0.137 → 0.15, 0.05 → 0.05, 1.3 → 1.5), 1 when all are 0.
+
+    A round end stays put over most training steps, so a heatmap of the unchanged start is the
+    same figure from step to step, and the browser keeps it instead of drawing it anew.
+
+    >>> colour_scale_end(np.array([0.05, -0.137])), colour_scale_end(np.zeros(2))
+    (0.15, 1.0)
+    """
+    largest = max((float(np.abs(t).max()) for t in tables if np.size(t)), default=0.0)
+    if not largest > 0 or not math.isfinite(largest):
+        return 1.0
+    half_decade = 10 ** math.floor(math.log10(largest)) / 2
+    return round(math.ceil(largest / half_decade - 1e-9) * half_decade, 12)
 
 
 def vector_bars(vector: np.ndarray, *, title: str = "") -> go.Figure:
