@@ -55,16 +55,18 @@ def _figure_bytes() -> int:
     return len(big_map_figure(coords, words, title="PCA of 100,000 words").to_json())
 
 
-def _choose(app, n: int, selector: str, timeout_s: float) -> float:
-    """Seconds from Enter on `n` in the word count to that map drawn."""
+def _choose(app, n: int, selector: str, timeout_s: float) -> tuple[float, float]:
+    """Seconds from Enter on `n` in the word count to that map's points in plotly, and to
+    them painted on the screen (in headless Chromium's software WebGL, painting is a part)."""
     field = app.widget("word_map_top_n").locator("input")
     field.fill(str(n))
     started = time.perf_counter()
     field.press("Enter")
     app.page.wait_for_function(DRAWN, arg=[selector, n], timeout=timeout_s * 1000,
-                               polling=50)
+                               polling=20)
+    decoded = time.perf_counter() - started
     app.page.evaluate(PAINTED)
-    return time.perf_counter() - started
+    return decoded, time.perf_counter() - started
 
 
 def _visitor(browser, base_url):
@@ -87,7 +89,7 @@ def browser_rows() -> list[dict]:
         return [{"name": f"big map in a browser: skipped, no Chromium at {CHROMIUM}"}]
     from playwright.sync_api import sync_playwright
 
-    ours, reference = [], []
+    ours, reference, decoded = [], [], []
     with sync_playwright() as playwright, start_server(name="bench-big-map") as server:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
                                              headless=True)
@@ -97,18 +99,22 @@ def browser_rows() -> list[dict]:
             first.page.context.close()
             for _ in range(ROUNDS):
                 app = _visitor(browser, server.base_url)
-                ours.append(_choose(app, WORDS, CHART, FIRST_TIMEOUT_S))
-                reference.append(_choose(app, SMALL, SMALL_CHART, FIRST_TIMEOUT_S))
+                plotted, painted = _choose(app, WORDS, CHART, FIRST_TIMEOUT_S)
+                ours.append(painted)
+                decoded.append(plotted)
+                reference.append(_choose(app, SMALL, SMALL_CHART, FIRST_TIMEOUT_S)[1])
                 app.page.context.close()
         finally:
             browser.close()
     median, base = statistics.median(ours), statistics.median(reference)
     print(f"# 100,000 words: {[round(t, 2) for t in ours]} s; 1,000 words: "
           f"{[round(t, 2) for t in reference]} s", file=sys.stderr)
-    return [{"name": f"cached 100,000-word PCA map: Enter to drawn (median of {ROUNDS})",
+    return [{"name": f"cached 100,000-word PCA map: Enter to painted (median of {ROUNDS})",
              "median_s": median, "reference": "1,000-word map, same way",
              "reference_median_s": base, "ratio": median / base,
-             "target": f"< {TARGET_S:g} s", "ok": median < TARGET_S}]
+             "target": f"< {TARGET_S:g} s", "ok": median < TARGET_S},
+            {"name": "  of which: Enter to its 100,000 points in plotly",
+             "median_s": statistics.median(decoded)}]
 
 
 def run() -> list[dict]:
