@@ -35,3 +35,9 @@ def texts(elements) -> str:
 def raw_texts(elements) -> str:
     """The markdown source of some elements, escapes and all."""
     return "\n".join(str(e.value) for e in elements)
+
+
+def session_run(at: AppTest):
+    """The session's trained run, or None (ui.training_session keeps it in a `Held` box)."""
+    held = at.session_state["run"] if "run" in at.session_state else None
+    return getattr(held, "value", None)

@@ -4,7 +4,7 @@ windows; no page element carries more than a few MB."""
 import pytest
 
 from explorer.budget import MAX_PARAMETERS
-from tests.apptest_helpers import fresh_app, texts, visit
+from tests.apptest_helpers import fresh_app, session_run, texts, visit
 
 MAX_CELLS_SENT = 250_000
 MAX_CHART_BYTES = 3 * 2**20
@@ -38,7 +38,7 @@ def test_the_largest_model_the_widgets_allow_is_refused_naming_what_to_lower():
     visit(at, "views/train.py")
     message = texts(at.warning)
     assert f"at most {MAX_PARAMETERS:,}" in message and "Vocabulary size" in message
-    assert "run" not in at.session_state
+    assert session_run(at) is None
 
 
 @pytest.fixture(scope="module")

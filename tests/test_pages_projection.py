@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.apptest_helpers import fresh_app, texts, visit
+from tests.apptest_helpers import fresh_app, session_run, texts, visit
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def glove_trained(request):
     at.number_input(key="train_epochs").set_value(5).run()
     at.button(key="train_start").click().run()
     assert not at.exception
-    assert at.session_state["run"].start == request.param
+    assert session_run(at).start == request.param
     return request.param, at
 
 
@@ -306,8 +306,8 @@ def test_a_click_lists_the_neighbours_explore_finds_on_the_weights(tutorial_plus
     from explorer.explore import nearest
 
     at = tutorial_plus
-    labels = at.session_state["run"].encoded.encoder.row_labels()
-    weights = at.session_state["run"].weights_after
+    labels = session_run(at).encoded.encoder.row_labels()
+    weights = session_run(at).weights_after
     words = map_traces(at)["words"]
     ids = [labels.index(w) for w in words]
     row = words.index("awesome")
@@ -372,9 +372,9 @@ def test_pca_variance_explained_on_the_trained_vectors(tutorial_plus):
     from explorer.explore import variance_explained
 
     at = tutorial_plus
-    labels = at.session_state["run"].encoded.encoder.row_labels()
+    labels = session_run(at).encoded.encoder.row_labels()
     ids = [labels.index(w) for w in map_traces(at)["words"]]
-    shares = variance_explained(at.session_state["run"].weights_after[ids].astype(np.float64), 2)
+    shares = variance_explained(session_run(at).weights_after[ids].astype(np.float64), 2)
     assert (f"PCA axis 1 explains {shares[0]:.1%} of the variance, axis 2 {shares[1]:.1%}"
             in texts(at.caption))
 
@@ -422,7 +422,7 @@ def test_the_default_axis_is_the_two_words_the_model_leans_on_most(trained):
     assert " - " in axis and not at.warning
     positive, negative = axis.split(" - ")
     leans = at.session_state["projection_leans"][1].values
-    words = at.session_state["run"].encoded.encoder.word_ids
+    words = session_run(at).encoded.encoder.word_ids
     assert leans[words[positive]] == max(leans[i] for i in set(words.values()))
     assert leans[words[negative]] == min(leans[i] for i in set(words.values()))
 

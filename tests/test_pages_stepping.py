@@ -4,7 +4,7 @@ diagnosing a review, held-out reviews and k-fold, and comparing two runs' embedd
 import numpy as np
 import pytest
 
-from tests.apptest_helpers import fresh_app, texts, visit
+from tests.apptest_helpers import fresh_app, session_run, texts, visit
 from ui import pages
 
 
@@ -31,16 +31,16 @@ def click(at, key):
 
 def test_steps_continue_one_run_and_say_what_changed(train_page):
     at = click(train_page, "train_step_epoch")
-    run = at.session_state["run"]
+    run = session_run(at)
     assert run.epochs_run == 1 and len(at.session_state["runs"]) == 1
     assert "With Adam the rows of the" in texts(at.info)
     assert "What changed in this step" in [h.value for h in at.subheader]
     labels = [m.label for m in at.metric]
     assert "Loss after epoch 1" in labels and "Final loss" not in labels  # 1 of 5: not final
     at = click(at, "train_step_batch")  # epoch 2 has one batch of 10 reviews: it completes
-    assert at.session_state["run"].epochs_run == 2
+    assert session_run(at).epochs_run == 2
     at = click(at, "train_step_end")
-    run = at.session_state["run"]
+    run = session_run(at)
     assert run.epochs_run == 5 and len(run.history["loss"]) == 5
     assert "Final loss" in [m.label for m in at.metric]
     runs = at.session_state["runs"]
@@ -49,7 +49,7 @@ def test_steps_continue_one_run_and_say_what_changed(train_page):
     assert "This run has trained all its 5 epochs (Epochs = 5). Raise Epochs" in texts(at.error)
     at.number_input(key="train_epochs").set_value(6).run()
     at = click(at, "train_step_epoch")  # Epochs raised: the same run goes on
-    assert at.session_state["run"].epochs_run == 6 and len(at.session_state["runs"]) == 1
+    assert session_run(at).epochs_run == 6 and len(at.session_state["runs"]) == 1
 
 
 def test_a_changed_setting_steps_a_new_run(train_page):
@@ -83,7 +83,7 @@ def test_mask_zero_is_off_for_flatten_and_changes_the_average_head(train_page):
     summary = at.dataframe[0].value
     assert "Embedding (mask_zero)" in summary["type"].tolist()
     at = click(at, "train_step_epoch")
-    assert at.session_state["run"].settings.mask_zero
+    assert session_run(at).settings.mask_zero
     assert "mask_zero hides padding from the head" in texts(at.info)
     assert "The same weights with mask_zero on" in texts(at.caption)
 
@@ -123,27 +123,27 @@ def test_held_out_reviews_confusion_and_k_fold(train_page):
 
 def test_a_click_that_stopped_a_training_does_not_step_as_well(train_page):
     at = click(train_page, "train_step_epoch")
-    at.session_state["training"] = at.session_state["run"]  # as if it were training now
+    at.session_state["training"] = session_run(at)  # as if it were training now
     at = click(at, "train_step_epoch")
     assert "Training stopped after epoch 1: that click came while it was running" in texts(at.info)
-    assert at.session_state["run"].epochs_run == 1
+    assert session_run(at).epochs_run == 1
 
 
 def test_stepping_a_diverged_run_says_why_not(train_page):
     at = click(train_page, "train_step_epoch")
-    at.session_state["run"].stopped = "The loss became NaN or infinite at epoch 2."
+    session_run(at).stopped = "The loss became NaN or infinite at epoch 2."
     at = click(at, "train_step_epoch")
     assert "This run diverged" in texts(at.error)
 
 
 def test_the_weights_page_steps_and_redraws(train_page):
     at = click(train_page, "train_step_epoch")
-    before = at.session_state["run"].weights_after
+    before = session_run(at).weights_after
     at = visit(at, pages.WEIGHTS)
     assert "After epoch 1 of 5" in texts(at.caption)
     at = click(at, "weights_step_epoch")
     assert "After epoch 2 of 5" in texts(at.caption)
-    assert not np.array_equal(at.session_state["run"].weights_after, before)
+    assert not np.array_equal(session_run(at).weights_after, before)
     assert "What changed in this step" in [h.value for h in at.subheader]
 
 
@@ -155,7 +155,7 @@ def test_largest_change_of_one_row_names_the_row_and_its_unit(train_page):
     moved = np.linalg.norm(report.after.astype(np.float64) - report.before.astype(np.float64),
                            axis=1)
     row = int(np.argmax(moved))
-    word = at.session_state["run"].encoded.encoder.row_labels()[row]
+    word = session_run(at).encoded.encoder.row_labels()[row]
     assert (f"Largest change of one row: id {row} ({word}), {readable_number(moved.max())}, "
             "the length (L2 norm) of its change (after − before) over its 8 numbers."
             in texts(at.caption))
@@ -192,11 +192,11 @@ def test_a_run_restored_then_stepped_says_its_optimizer_restarted(database, trai
     at = click(train_page, "train_step_epoch")
     at = click(at, "train_step_epoch")  # 2 of 5 epochs, with Adam
     again = refresh(at)
-    assert again.session_state["run"].epochs_run == 2
+    assert session_run(again).epochs_run == 2
     assert ("This run came back from saved work with its weights but not Adam's moving "
             "averages: a step goes on from epoch 2" in texts(again.caption))
     again = click(again, "train_step_end")
-    run = again.session_state["run"]
+    run = session_run(again)
     assert run.epochs_run == 5
     shown = texts(again.caption) + texts(again.warning)
     assert "Adam) started afresh after epoch 2" in shown
@@ -213,5 +213,5 @@ def test_a_run_never_restored_promises_the_same_numbers(train_page):
     shown = texts(at.caption)
     assert "ends with the same loss and accuracy as here" in shown
     assert "came back from saved work" not in shown + texts(at.warning)
-    script = take_home.program_file(at.session_state["run"], [], ("n", "p"), fmt="py")
+    script = take_home.program_file(session_run(at), [], ("n", "p"), fmt="py")
     assert "This run differs" not in script

@@ -6,7 +6,7 @@ import json
 
 from explorer.keras_code import keras_encode_code
 from explorer.text import EncodeSettings
-from tests.apptest_helpers import fresh_app, texts, visit
+from tests.apptest_helpers import fresh_app, session_run, texts, visit
 from ui import take_home
 
 
@@ -26,7 +26,7 @@ def test_no_downloads_before_training_then_script_and_notebook_of_the_run():
     assert "standalone Keras 3 program" in texts(at.caption)
 
     # What the buttons would send, built from the session's run as the page builds it.
-    run = at.session_state["run"]
+    run = session_run(at)
     reviews = at.session_state["reviews"]["text"].astype(str).tolist()
     names = at.session_state["class_names"]
     script = take_home.program_file(run, reviews, names, fmt="py")
@@ -91,6 +91,6 @@ def test_a_run_stopped_inside_an_epoch_says_the_program_trains_whole_epochs():
     assert "so it ends at epoch 1" in texts(at.info)
     at.button(key="train_step_epoch").click().run()  # finishes the started epoch
     assert "batch(es) into epoch" not in texts(at.info)
-    run = at.session_state["run"]
+    run = session_run(at)
     script = take_home.program_file(run, None, at.session_state["class_names"], fmt="py")
     assert run.epochs_run == 2 and "EPOCHS = 2\n" in script

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.reviews import load_sample
 from explorer.workspace import (QUERY_PARAM, saved_model, settings_from_query, settings_to_query,
                                 workspace_to_json)
-from tests.apptest_helpers import APP, TIMEOUT, fresh_app, texts, visit
+from tests.apptest_helpers import APP, TIMEOUT, fresh_app, session_run, texts, visit
 from ui import persistence
 
 SAMPLE = load_sample("Restaurant reviews")
@@ -42,7 +42,7 @@ def url_work(at: AppTest) -> dict:
 def work_file(at: AppTest, *, with_model: bool = True) -> bytes:
     """The workspace file of a session's work, as the Save & restore page writes it."""
     s = at.session_state
-    run = s["run"] if with_model and "run" in s else None
+    run = session_run(at) if with_model else None
     model = None if run is None else saved_model(run, reviews=s["reviews"], class_names=s["class_names"])
     text = workspace_to_json(
         reviews=s["reviews"], class_names=s["class_names"], model=model,
@@ -210,7 +210,7 @@ def trained_session() -> AppTest:
     at.number_input(key="train_learning_rate").set_value(0.05).run()
     at.button(key="train_start").click().run()
     at.text_input(key="train_try_text").set_value("awesome food, rude waitress").run()
-    assert not at.exception and "run" in at.session_state
+    assert not at.exception and session_run(at) is not None
     return at
 
 
@@ -228,7 +228,7 @@ def test_opening_a_workspace_file_restores_everything_and_a_usable_model(trained
     assert s["class_names"] == ("negative", "great")
     assert s["train_epochs"] == 20 and s["train_learning_rate"] == 0.05
     assert s["reviews"].equals(source.session_state["reviews"])
-    run, original = s["run"], source.session_state["run"]
+    run, original = session_run(at), session_run(source)
     assert run is not original and run.epochs_run == 20 and run.history == original.history
     np.testing.assert_array_equal(run.weights_after, original.weights_after)
     assert len(s["runs"]) == 1
@@ -250,7 +250,7 @@ def test_a_file_without_the_model_restores_work_and_drops_the_old_model(trained)
     at.text_input(key="reviews_class_0").set_value("meh").run()
     upload(at, work_file(source, with_model=False))
     assert "and no trained model." in texts(at.success)
-    assert "run" not in at.session_state and at.session_state["runs"] == []
+    assert session_run(at) is None and at.session_state["runs"] == []
     assert at.session_state["class_names"] == ("negative", "great")
     visit(at, "views/weights.py")
     assert "No model yet" in texts(at.info)
@@ -317,7 +317,7 @@ def test_training_that_diverges_stops_with_the_cause_and_keeps_reviews_and_last_
     assert ("The loss became NaN or infinite at epoch 4, so training stopped and the weights "
             "after epoch 3 were kept. Lower the learning rate (now 10)") in texts(at.error)
     assert {m.label: m.value for m in at.metric}["Epochs run"] == "3 / 30"
-    run = at.session_state["run"]
+    run = session_run(at)
     assert run.epochs_run == 3 and all(math.isfinite(v) for v in run.history["loss"])
     assert np.isfinite(run.weights_after).all()
     assert np.isfinite([w for w in run.model.get_weights()][1]).all()
@@ -327,7 +327,7 @@ def test_training_that_diverges_stops_with_the_cause_and_keeps_reviews_and_last_
     visit(at, "views/weights.py")
     assert at.dataframe[0].value.shape == (50, 2 + 1024)
     # The last good model saves and opens like any other.
-    restored = upload(fresh_app(), work_file(at)).session_state["run"]
+    restored = session_run(upload(fresh_app(), work_file(at)))
     assert restored.epochs_run == 3 and restored.stopped == run.stopped
 
 

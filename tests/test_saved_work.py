@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import APP, TIMEOUT, fresh_app, texts, visit
+from tests.apptest_helpers import APP, TIMEOUT, fresh_app, session_run, texts, visit
 from ui import pages, room_state
 
 
@@ -49,7 +49,7 @@ def test_a_refresh_brings_back_the_trained_model_and_the_runs():
     assert len(work_id) == 43
     again = refresh(at)
     assert again.first_toasts == ["Brought back your trained model: 2 runs to compare."]
-    run, before = again.session_state["run"], at.session_state["run"]
+    run, before = session_run(again), session_run(at)
     for mine, theirs in zip(run.model.get_weights(), before.model.get_weights()):
         np.testing.assert_array_equal(mine, theirs)
     assert run.history == before.history and run.label == before.label
@@ -99,7 +99,7 @@ def test_a_workspace_file_opened_is_kept_and_a_refresh_brings_it_back():
     at = upload(fresh_app(), content, "mine.json")
     assert "work" in at.query_params
     again = refresh(at)
-    assert again.session_state["run"].epochs_run == 3 and len(again.session_state["runs"]) == 1
+    assert session_run(again).epochs_run == 3 and len(again.session_state["runs"]) == 1
 
 
 def test_a_model_too_big_for_the_server_says_so_and_the_runs_are_kept(monkeypatch):
@@ -108,5 +108,5 @@ def test_a_model_too_big_for_the_server_says_so_and_the_runs_are_kept(monkeypatc
     at.run()
     assert "so a refresh will not bring it back" in texts(at.sidebar.warning)
     again = refresh(at)
-    assert "run" not in again.session_state or again.session_state["run"] is None
+    assert session_run(again) is None
     assert len(again.session_state["runs"]) == 1

@@ -10,6 +10,12 @@ page, which interrupts the script thread at its next drawing, inside `train`'s p
 below marks the hand-off done. The rerun that follows starts at once, perhaps before that, so
 `keep_interrupted` waits for the hand-off before it keeps the run with a note of where it
 stopped.
+
+Why the heavy values sit in a `Held` box: Streamlit keeps each session value of the last
+finished run (`SessionState._old_state`) until the session's next rerun, so a run replaced by a
+new one would keep its model, optimizer state and weight copies alive that long, one more model
+per session (measured: three 5-million-weight models alive in a session that shows two). The box
+stays the same object, so replacing what it holds lets go of the old run at once.
 """
 
 from __future__ import annotations
@@ -32,9 +38,30 @@ MAX_RUNS_KEPT = 10  # runs compared on the Train page; older ones are dropped
 HANDOFF_S = 60.0
 
 
+class Held:
+    """One session value Streamlit does not keep a second copy of (see above)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self):
+        self.value = None
+
+
+def _held(key):
+    held = st.session_state.get(key)
+    return held.value if isinstance(held, Held) else None
+
+
+def _hold(key, value) -> None:
+    held = st.session_state.get(key)
+    if not isinstance(held, Held):
+        held = st.session_state[key] = Held()
+    held.value = value
+
+
 def current_run():
     """The session's trained run, or None."""
-    return st.session_state.get(RUN)
+    return _held(RUN)
 
 
 def compared_runs() -> list[dict]:
@@ -44,13 +71,14 @@ def compared_runs() -> list[dict]:
 def untrained_run(signature, build):
     """The untrained run for `signature` (everything it is built from): `build()` once, then
     the same run on every rerun while the signature stays."""
-    s = st.session_state
-    cached = s.get(PREVIEW)
+    cached = _held(PREVIEW)
     if cached is None or cached[0] != signature:
         if cached is not None:
+            _hold(PREVIEW, None)  # let go of the old one before building its successor
             server_tuning.model_dropped()  # the old untrained model is garbage now
         server_tuning.freeze_imports()  # once per process, before its first model
-        cached = s[PREVIEW] = (signature, build())
+        cached = (signature, build())
+        _hold(PREVIEW, cached)
     return cached[1]
 
 
@@ -59,7 +87,7 @@ def training(run):
     """Around training `run` (the untrained run): it becomes the session's run when training
     ends, or, when a rerun interrupts it, on that rerun (`keep_interrupted`)."""
     s = st.session_state
-    s[PREVIEW] = None  # it is about to learn; the next untrained run must start fresh
+    _hold(PREVIEW, None)  # it is about to learn; the next untrained run must start fresh
     done = threading.Event()  # set by this thread however its training ends
     s[TRAINING], s[DONE] = run, done
     room_state.training_started(done)  # a room's board shows who is training
@@ -98,12 +126,12 @@ def keep_run(run, *, only: bool = False) -> None:
     `only=True` starts the comparison afresh, as when a workspace file replaces the session.
     """
     s = st.session_state
-    if s.get(RUN) is not None:
+    if current_run() is not None:
         server_tuning.model_dropped()  # the old model is garbage once this run replaces it
     runs = [] if only else s.get(RUNS, [])
     runs.append({"label": run.label, "history": run.history, "final": run.final,
                  "epochs": run.epochs_run, "stopped": run.stopped})
-    s[RUN] = run
+    _hold(RUN, run)
     s[RUNS] = runs[-MAX_RUNS_KEPT:]
     projection_state.forget_model()
 
@@ -120,7 +148,7 @@ def keep_step(run) -> None:
         runs[-1] = entry
     else:
         runs.append(entry)
-    s[RUN] = run
+    _hold(RUN, run)
     s[RUNS] = runs[-MAX_RUNS_KEPT:]
     projection_state.forget_model()
 
@@ -130,7 +158,7 @@ def forget() -> None:
     (a workspace file without a model)."""
     s = st.session_state
     _drop_training()
-    s.pop(RUN, None)
+    _hold(RUN, None)
     s[RUNS] = []
 
 
@@ -148,7 +176,7 @@ def restore(run, runs: list[dict]) -> None:
     if run is not None:
         keep_run(run, only=True)
     else:
-        s.pop(RUN, None)
+        _hold(RUN, None)
     s[RUNS] = list(runs)[-MAX_RUNS_KEPT:]
 
 
@@ -156,4 +184,4 @@ def _drop_training() -> None:
     s = st.session_state
     s.pop(TRAINING, None)
     s.pop(DONE, None)
-    s[PREVIEW] = None
+    _hold(PREVIEW, None)
