@@ -24,6 +24,7 @@ NAME_WORDS = 3
 CHAR_PX = 7.0
 LINE_PX = 16.0
 _PAD_PX = 4.0
+_EPS = 1e-6  # pixels: a label exactly as wide as the margin beside its point fits
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,7 +192,8 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
     fixed distance above its point is the same boxes moved together). A row is kept when its
     box overlaps no kept box (touching is allowed). Only points inside `view` whose box fits in
     it too are candidates, so a zoomed view labels its own words, many more than the whole map
-    has room for there, and no label is cut by the plot's edge.
+    has room for there, and no label is cut by the plot's edge. `place_words` is the same with
+    a choice of spots around each point.
 
     >>> readable_words([[0, 0], [1, 0], [30, 0], [0, 30]], ["ab", "cd", "ef", "gh"],
     ...                x_per_px=1, y_per_px=1).tolist()
@@ -211,65 +213,81 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
         first: rows tried before all others (the selected word, its neighbours, matches).
         reserved: boxes (x, y, half width, half height) in map units no label may overlap
             (the cluster names).
-        lift_px: how far above its point a label is drawn (plotly's "top center"): the same for
-            every label, so it matters only against `reserved` boxes.
+        lift_px: how far above its point a label is drawn (plotly's "top center").
 
     Returns:
         The kept rows, `first`'s kept ones first, then ascending.
     """
+    return place_words(coords, texts, x_per_px=x_per_px, y_per_px=y_per_px, view=view,
+                       max_labels=max_labels, candidates=candidates, first=first,
+                       reserved=reserved, spots=((0.0, 0.0, lift_px),))[0]
+
+
+def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
+                max_labels: int | None = None, candidates: int = 20_000, first=(),
+                reserved=(), spots=((0.0, 0.0, 0.0),)) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to label and where, each label at the first of `spots` where its box overlaps no
+    kept box nor a `reserved` one and fits in `view` (see `readable_words` for the rest).
+
+    A spot (kx, dx, dy) puts the box's middle kx half widths plus dx pixels right of its point
+    and dy pixels above it: (0, 0, 11) above, (1, 5, 0) to the right.
+
+    >>> rows, where = place_words([[0, 0], [10, 0]], ["ab", "cd"], x_per_px=1, y_per_px=1,
+    ...                           spots=((0, 0, 0), (1, 5, 0)))
+    >>> rows.tolist(), where.tolist()
+    ([0, 1], [0, 1])
+
+    Returns:
+        (kept rows, the index in `spots` of each one's place).
+    """
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
     rows = np.arange(len(coords))
+    inside = np.ones(len(coords), dtype=bool)
     if view is not None:
         x0, x1, y0, y1 = min(view[:2]), max(view[:2]), min(view[2:]), max(view[2:])
         inside = ((coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
                   & (coords[:, 1] <= y1))
-        # A label cut by the plot's edge reads as another word: its whole box must fit too.
-        half_w = (np.fromiter(map(len, texts), dtype=np.float64, count=len(coords)) * CHAR_PX
-                  + 2 * _PAD_PX) * x_per_px / 2
-        half_h = label_size("", x_per_px=x_per_px, y_per_px=y_per_px)[1] / 2
-        lift = lift_px * y_per_px
-        inside &= ((coords[:, 0] - half_w >= x0) & (coords[:, 0] + half_w <= x1)
-                   & (coords[:, 1] + lift - half_h >= y0) & (coords[:, 1] + lift + half_h <= y1))
         rows = rows[inside]
-    else:
-        inside = np.ones(len(coords), dtype=bool)
     ahead = [int(r) for r in dict.fromkeys(first) if 0 <= r < len(coords) and inside[r]]
     rows = np.concatenate([np.array(ahead, dtype=np.int64),
                            np.setdiff1d(rows, ahead, assume_unique=True)[:candidates]])
     if not len(rows):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     scale = np.array([x_per_px, y_per_px])
     px = coords[rows] / scale  # screen pixels
+    # A label cut by the plot's edge reads as another word: its whole box must fit in view.
+    edge = (np.array(view, dtype=np.float64)[[0, 1, 2, 3]] / np.repeat(scale, 2)
+            if view is not None else np.array([-np.inf, np.inf, -np.inf, np.inf]))
+    edge = np.array([min(edge[:2]), max(edge[:2]), min(edge[2:]), max(edge[2:])])
     blocked = np.asarray(reserved, dtype=np.float64).reshape(-1, 4) / np.tile(scale, 2)
     widths = np.array([label_size(texts[r], x_per_px=1, y_per_px=1)[0] for r in rows])
     height = label_size("", x_per_px=1, y_per_px=1)[1]
-    cell_w = float(widths.max())  # a box overlaps only boxes whose centre is a cell away
-    cells = np.floor(px / np.array([cell_w, height])).astype(np.int64)
-    grid: dict[tuple[int, int], list[int]] = {}
+    hh = height / 2
+    cell = (float(widths.max()), height)  # a box overlaps only boxes a cell away at most
+    grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
     kept: list[int] = []
+    where: list[int] = []
     for k, r in enumerate(rows):
-        cx, cy = int(cells[k, 0]), int(cells[k, 1])
-        x, y, hw = px[k, 0], px[k, 1], widths[k] / 2
-        clear = not len(blocked) or bool(np.all(
-            (np.abs(blocked[:, 0] - x) >= blocked[:, 2] + hw)
-            | (np.abs(blocked[:, 1] - y - lift_px) >= blocked[:, 3] + height / 2)))
-        for gx in (cx - 1, cx, cx + 1):
-            for gy in (cy - 1, cy, cy + 1):
-                for j in grid.get((gx, gy), ()):
-                    if not _apart(x, y, hw, height / 2, px[j, 0], px[j, 1], widths[j] / 2,
-                                  height / 2):
-                        clear = False
-                        break
-                if not clear:
-                    break
-            if not clear:
+        hw = widths[k] / 2
+        for s, (kx, dx, dy) in enumerate(spots):
+            x, y = px[k, 0] + kx * hw + dx, px[k, 1] + dy
+            if (x - hw < edge[0] - _EPS or x + hw > edge[1] + _EPS or y - hh < edge[2] - _EPS
+                    or y + hh > edge[3] + _EPS):
+                continue
+            if len(blocked) and not np.all((np.abs(blocked[:, 0] - x) >= blocked[:, 2] + hw)
+                                           | (np.abs(blocked[:, 1] - y) >= blocked[:, 3] + hh)):
+                continue
+            cx, cy = int(np.floor(x / cell[0])), int(np.floor(y / cell[1]))
+            if all(_apart(x, y, hw, hh, ox, oy, ow, hh)
+                   for gx in (cx - 1, cx, cx + 1) for gy in (cy - 1, cy, cy + 1)
+                   for ox, oy, ow in grid.get((gx, gy), ())):
+                grid.setdefault((cx, cy), []).append((x, y, hw))
+                kept.append(int(r))
+                where.append(s)
                 break
-        if clear:
-            grid.setdefault((cx, cy), []).append(k)
-            kept.append(int(r))
-            if max_labels is not None and len(kept) >= max_labels:
-                break
-    return np.array(kept, dtype=np.int64)
+        if max_labels is not None and len(kept) >= max_labels:
+            break
+    return np.array(kept, dtype=np.int64), np.array(where, dtype=np.int64)
 
 
 def _apart(x, y, hw, hh, px, py, pw, ph) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.charts import MAP_LABELS
-from explorer.clusters import label_anchors, label_size, place_labels, readable_words, regions
+from explorer.clusters import label_anchors, label_size, place_labels, place_words, regions
 from explorer.display import plotly_text
 
 WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
@@ -22,6 +22,12 @@ HEIGHT = 600
 PLOT_PX = (700.0, 520.0)
 # A word's label is drawn above its dot ("top center"): its middle about this many pixels up.
 LABEL_LIFT_PX = 11.0
+# Where a label may go, tried in this order, as clusters.place_words' spots (kx half widths
+# plus dx px across, dy px up): above its dot, below, right, left. A word crowded above is
+# often free below or beside: a typed list of 26 words got 20 labels above only, 26 so.
+LABEL_SPOTS = {"top center": (0.0, 0.0, LABEL_LIFT_PX),
+               "bottom center": (0.0, 0.0, -LABEL_LIFT_PX),
+               "middle right": (1.0, 6.0, 0.0), "middle left": (-1.0, -6.0, 0.0)}
 MARGIN = 0.06  # of the points' span, left on each side of the whole map (plotly's own padding)
 MAX_MARGIN = 0.12
 MARGIN_WORDS = 300  # the longest of the first this many words sets the margin across  # across, for the longest label to fit beside the outermost points
@@ -150,9 +156,9 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
                 max_labels: int | None = None, zoom=None, title: str = "") -> go.Figure:
     """A 2-D word map with the selection, its neighbours, search matches and cluster regions.
 
-    Word labels go where they fit (`clusters.readable_words` at this zoom): no two overlap and
-    none overlaps a cluster's name; the selected word, its neighbours and matches are placed
-    first. Zoomed in (`zoom`), the axes show only that range and its words are labelled, far
+    Word labels go where they fit (`clusters.place_words` at this zoom, above, below or beside
+    their dot): no two overlap and none overlaps a cluster's name; the selected word, its
+    neighbours and matches are placed first. Zoomed in (`zoom`), the axes show only that range and its words are labelled, far
     more of them than the whole map has room for there.
 
     >>> frame = pd.DataFrame({"word": list("abcde"), "x": [0, 1, 2, 3, 4.], "y": [0, 1, 0, 1, 0.]})
@@ -188,16 +194,19 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
         _regions(fig, coords, clusters)
         names = _cluster_names(coords, clusters, view)
     first = ([selected] if selected is not None else []) + list(neighbours) + list(matches)
-    labelled = set(readable_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px,
-                                  view=view, max_labels=max_labels, first=first,
-                                  reserved=[box for _, box, _ in names],
-                                  lift_px=LABEL_LIFT_PX).tolist())
+    kept, spots = place_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px, view=view,
+                              max_labels=max_labels, first=first,
+                              reserved=[box for _, box, _ in names],
+                              spots=tuple(LABEL_SPOTS.values()))
+    spot_names = list(LABEL_SPOTS)
+    labelled = {int(r): spot_names[int(i)] for r, i in zip(kept, spots)}
     groups = _groups(n, categories, clusters)
     # A word drawn again on top gets its label there only: two labels on one spot blur.
     on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())
     for name, rows, colour in groups:
         fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
-                              size=size, labelled=labelled - on_top, legend=len(groups) > 1))
+                              size=size, legend=len(groups) > 1,
+                              labelled={r: p for r, p in labelled.items() if r not in on_top}))
     layers = [("search matches", list(matches), MATCH, "circle-open", 14),
               (f"neighbours of {words[selected]}" if selected is not None else "neighbours",
                list(neighbours), NEIGHBOUR, "circle", 11),
@@ -240,13 +249,14 @@ def _groups(n, categories, clusters):
 
 def _points(trace, frame, rows, words, hover, *, name, colour, size, labelled, legend,
             symbol="circle", bold=False):
+    """One trace of points; `labelled` maps a row to where its label goes (LABEL_SPOTS)."""
     part = frame.iloc[rows]
     text = [plotly_text(words[r]) if r in labelled else "" for r in rows]
     return trace(
         x=part["x"], y=part["y"], mode="markers+text", text=text, name=name,
         customdata=[[r, words[r]] for r in rows], hovertext=[hover[r] for r in rows],
         hoverinfo="text",
-        textposition="top center", showlegend=legend,
+        textposition=[labelled.get(r, "top center") for r in rows], showlegend=legend,
         # 12 px at most: the label model (clusters.label_size) measures a 12 px font.
         textfont={"color": colour, "size": 12} if bold else {"size": 10, "color": "#444"},
         marker={"size": size, "color": colour, "symbol": symbol,

@@ -76,18 +76,20 @@ def test_categories_get_a_trace_each_and_the_rest_grey():
     assert fig.data[2].marker.color == "#cccccc"
 
 
-def _label_boxes(fig, lift_px=0.0):
+def _label_boxes(fig):
     """(x0, x1, y0, y1, word) of every word label drawn, by the label model (clusters.label_size)
-    at the axes' ranges over the plot area the layout assumes, its middle `lift_px` above its
-    point (plotly draws it above; between word labels one lift for all changes nothing)."""
+    at the axes' ranges over the plot area the layout assumes, placed where its textposition
+    says (above, below or beside its dot: explore_charts.LABEL_SPOTS)."""
     x_per_px, y_per_px = explore_charts.units_per_px(
         (*fig.layout.xaxis.range, *fig.layout.yaxis.range))
     boxes = []
     for trace in fig.data:
-        for x, y, text in zip(trace.x, trace.y, trace.text or ()):
+        places = trace.textposition if isinstance(trace.textposition, tuple) else ()
+        for x, y, text, place in zip(trace.x, trace.y, trace.text or (), places):
             if text:
                 w, h = label_size(text, x_per_px=x_per_px, y_per_px=y_per_px)
-                y = y + lift_px * y_per_px
+                kx, dx, dy = explore_charts.LABEL_SPOTS[place]
+                x, y = x + kx * w / 2 + dx * x_per_px, y + dy * y_per_px
                 boxes.append((x - w / 2, x + w / 2, y - h / 2, y + h / 2, text))
     return boxes
 
@@ -156,8 +158,8 @@ def test_zooming_in_labels_more_words_per_area_all_inside_the_range():
     assert len(after) >= 3 * max(1, len(before)) and len(after) >= 40
     assert all(inside(w) for w in after)
     assert _overlaps(_label_boxes(zoomed)) == []
-    # and no label is cut by the plot's edge: each box, drawn above its dot, fits in the range
-    lifted = _label_boxes(zoomed, explore_charts.LABEL_LIFT_PX)
+    # and no label is cut by the plot's edge: each box, where it is drawn, fits in the range
+    lifted = _label_boxes(zoomed)
     assert [b[4] for b in lifted if b[0] < zoom[0] or b[1] > zoom[1] or b[2] < zoom[2]
             or b[3] > zoom[3]] == []
 
@@ -194,7 +196,7 @@ def test_clusters_are_shaded_regions_under_the_points_with_names_covering_no_poi
                            & (coords[:, 1] < b[3])).sum())) for b in boxes]
     assert [c for c in covered if c[1]] == []
     # No word label runs into a cluster name either.
-    assert _overlaps(boxes + _label_boxes(fig, explore_charts.LABEL_LIFT_PX)) == []
+    assert _overlaps(boxes + _label_boxes(fig)) == []
 
 
 def test_on_a_crowded_map_cluster_names_cover_the_fewest_points_they_can():
