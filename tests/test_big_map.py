@@ -2,11 +2,12 @@
 
 import doctest
 import json
+import os
 
 import numpy as np
 import pytest
 
-from explorer import big_map, big_map_charts
+from explorer import big_map, big_map_charts, umap_layout
 from explorer.big_map import MAX_WORDS, map_coordinates, map_key, maps_dir
 from explorer.big_map_charts import big_map_figure, readable_labels, rounded
 from explorer.errors import InputError
@@ -195,3 +196,104 @@ def test_umaps_progress_bar_text_becomes_progress():
     reader.write("\rEpochs completed:  45%| ████▌      90/200 [00:01]")
     reader.write("\n")
     assert seen == [(pytest.approx(0.2 + 0.8 * 0.45), "UMAP: epoch 90 of 200")]
+
+
+# ---------------------------------------------------------------------------------- UMAP
+
+
+def test_neighbours_of_points_on_a_line_are_the_points_beside_them():
+    # Gaps that grow along the line: each point's nearest is the one before it, then after.
+    x = np.cumsum(np.arange(1, 41, dtype=np.float32)) / 10
+    data = np.column_stack([x, np.zeros_like(x)]).astype(np.float32)
+    indices, distances = umap_layout.nearest_neighbours(data, 3, 0)
+    assert indices.shape == (40, 3) and (indices[:, 0] == np.arange(40)).all()
+    assert [sorted(row) for row in indices[1:-1].tolist()] == [[i - 1, i, i + 1]
+                                                               for i in range(1, 39)]
+    assert sorted(indices[0].tolist()) == [0, 1, 2] and sorted(indices[-1]) == [37, 38, 39]
+    assert distances[5].tolist() == pytest.approx([0, 0.6, 0.7])  # gaps 6/10 and 7/10
+    assert np.isfinite(distances).all()
+
+
+def nearest_in_layout(coords):
+    squared = ((coords[:, None, :] - coords[None, :, :]) ** 2).sum(-1) if len(coords) <= 600 \
+        else None
+    if squared is not None:
+        np.fill_diagonal(squared, np.inf)
+        return squared.argmin(axis=1)
+    from sklearn.neighbors import NearestNeighbors
+
+    return NearestNeighbors(n_neighbors=2).fit(coords).kneighbors(coords)[1][:, 1]
+
+
+@pytest.mark.parametrize("n_per", [20, 166, 1667])  # 60, 498 and 5,001 points
+def test_umap_keeps_separated_groups_apart_at_every_size(monkeypatch, n_per):
+    monkeypatch.setattr(big_map, "BIG_FROM", 10)
+    points, group, words = blobs(n_per=n_per)
+    seen = []
+    result = map_coordinates(points, words, method="umap", seed=0, use_cache=False,
+                             progress=lambda fraction, text: seen.append((fraction, text)))
+    coords = result.coords
+    assert coords.shape == (len(points), 2) and np.isfinite(coords).all()
+    # every word's nearest word on the map is from its own group...
+    assert (group[nearest_in_layout(coords)] == group).all()
+    # ...and the groups are islands: farther apart than any group is wide
+    centres = np.array([coords[group == g].mean(axis=0) for g in range(3)])
+    spread = max(np.linalg.norm(coords[group == g] - centres[g], axis=1).max() for g in range(3))
+    assert min(np.linalg.norm(centres[a] - centres[b])
+               for a, b in ((0, 1), (0, 2), (1, 2))) > 2 * spread
+    # the neighbour search reports before the first epoch, and progress only moves forward
+    texts = [text for _, text in seen]
+    epochs = big_map._UMAP_EPOCHS
+    assert "nearest neighbours" in texts[0] and f"epoch {epochs} of {epochs}" in texts[-2]
+    assert texts.index("UMAP: neighbours found, laying out…") < min(
+        i for i, text in enumerate(texts) if "epoch" in text)
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+SAME_MAP_SCRIPT = """
+import sys
+import numpy as np
+from explorer import big_map
+from tests.test_big_map import blobs
+big_map.BIG_FROM = 10
+points, _, words = blobs(n_per=400)
+coords = big_map.map_coordinates(points, words, method="umap", seed=7, use_cache=False).coords
+np.save(sys.argv[1], coords)
+"""
+
+
+def test_umap_gives_the_same_map_in_two_processes(tmp_path):
+    # Neighbours on two threads and the seeded layout: the same bytes in every process, so
+    # the disk cache can never hold a map that another process would draw differently.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outs = [tmp_path / f"map{i}.npy" for i in range(2)]
+    runs = [subprocess.Popen([sys.executable, "-c", SAME_MAP_SCRIPT, str(out)], cwd=root,
+                             env={**os.environ, "PYTHONHASHSEED": str(i)})
+            for i, out in enumerate(outs)]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0]
+    first, second = (np.load(out) for out in outs)
+    assert first.shape == (1200, 2) and np.array_equal(first, second)
+    points, _, words = blobs(n_per=400)
+    other = map_coordinates(points, words, method="umap", seed=8, use_cache=False)
+    assert not np.array_equal(first, other.coords)  # and the seed matters
+
+
+def test_a_new_umap_method_is_a_new_cache_key(monkeypatch):
+    # Maps cached before a change of algorithm (or of pynndescent's thread count, which
+    # changes its neighbours) must be recomputed, not read back.
+    points, _, words = blobs()
+
+    def key(method="umap"):
+        return map_key(points, words, method=method, dims=2, seed=0)
+
+    umap_key, tsne_key = key(), key("tsne")
+    monkeypatch.setattr(big_map, "_VERSION", big_map._VERSION - 1)
+    assert key() != umap_key
+    monkeypatch.undo()
+    monkeypatch.setattr(big_map, "KNN_THREADS", big_map.KNN_THREADS + 1)
+    assert key() != umap_key and key("tsne") == tsne_key
