@@ -37,10 +37,9 @@ t-SNE was not measured again (the 20,000-word figures in README are from earlier
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
+
+from bench import timed
 
 PCA_WORDS = 100_000
 PCA_REPEATS = 7
@@ -57,15 +56,6 @@ def _glove_units(n: int) -> tuple[np.ndarray, list[str]]:
 
     vectors = load_glove_6b_50d()
     return vectors.unit(np.arange(n)), vectors.words[:n]
-
-
-def _timed(function, repeats: int = 1):
-    times, result = [], None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def sampled_trustworthiness(data, layout, *, k: int = K, sample: int = SAMPLE, seed: int = 0):
@@ -110,9 +100,9 @@ def _pca_rows() -> list[dict]:
     from explorer.big_map_charts import big_map_figure
 
     data, words = _glove_units(PCA_WORDS)
-    ours, result = _timed(lambda: map_coordinates(data, words, method="pca"), PCA_REPEATS)
-    reference, _ = _timed(lambda: PCA(2).fit_transform(data), PCA_REPEATS)
-    figure_s, figure = _timed(lambda: big_map_figure(result.coords, words).to_json(), 3)
+    ours, result = timed(lambda: map_coordinates(data, words, method="pca"), PCA_REPEATS)
+    reference, _ = timed(lambda: PCA(2).fit_transform(data), PCA_REPEATS)
+    figure_s, figure = timed(lambda: big_map_figure(result.coords, words).to_json(), 3)
     return [
         {"name": f"PCA {PCA_WORDS:,} GloVe words x 50 -> 2-D", "median_s": ours,
          "reference": "sklearn PCA(2) default", "reference_median_s": reference,
@@ -126,9 +116,9 @@ def _layout_rows(method: str, n: int, reference_name: str, reference) -> list[di
     from explorer.big_map import map_coordinates
 
     data, words = _glove_units(n)
-    ours, result = _timed(lambda: map_coordinates(data, words, method=method, seed=0,
+    ours, result = timed(lambda: map_coordinates(data, words, method=method, seed=0,
                                                   use_cache=False))
-    theirs, layout = _timed(lambda: reference(data))
+    theirs, layout = timed(lambda: reference(data))
     trust_ours = sampled_trustworthiness(data, result.coords)
     trust_theirs = sampled_trustworthiness(data, layout)
     label = "UMAP" if method == "umap" else "t-SNE"
