@@ -1,6 +1,8 @@
 """Helpers for AppTest tests of the pages: start the app, move between pages, read messages."""
 
 import re
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -41,3 +43,29 @@ def session_run(at: AppTest):
     """The session's trained run, or None (ui.training_session keeps it in a `Held` box)."""
     held = at.session_state["run"] if "run" in at.session_state else None
     return getattr(held, "value", None)
+
+
+@contextmanager
+def training_line_full(hold_s: float = 60.0):
+    """Every training slot of the server taken, as by other sessions training; yields the Event
+    that frees them (they are freed after `hold_s` seconds, or on leaving, at the latest)."""
+    from ui.common import TRAINING_SLOTS, training_queue
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold_every_slot(left=TRAINING_SLOTS):
+        if left == 0:
+            held.set()
+            release.wait(hold_s)
+            return
+        with training_queue().turn():
+            hold_every_slot(left - 1)
+
+    holder = threading.Thread(target=hold_every_slot)
+    holder.start()
+    assert held.wait(10)
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join(10)

@@ -68,3 +68,16 @@ def pg_cluster():
 def pg_url(pg_cluster):
     """A new, empty PostgreSQL database on `pg_cluster`, as an SQLAlchemy URL."""
     return pg_cluster.new_database()
+
+
+@pytest.fixture
+def own_database(tmp_path, monkeypatch):
+    """A SQLite database of this test's own under tmp_path (the app keeps one Store per
+    process, so it is dropped before and after)."""
+    from ui import room_state
+
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
+    room_state.store.clear()
+    yield tmp_path
+    room_state.store.clear()

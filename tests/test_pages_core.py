@@ -2,7 +2,7 @@
 
 import re
 
-from tests.apptest_helpers import fresh_app, session_run, texts, visit
+from tests.apptest_helpers import fresh_app, session_run, texts, training_line_full, visit
 
 
 def test_reviews_page_starts_with_the_restaurant_sample():
@@ -109,27 +109,14 @@ def test_training_waits_its_turn_when_the_server_is_busy():
     import threading
     import time
 
-    from ui.common import TRAINING_SLOTS, training_queue
+    from ui.common import training_queue
 
     at = visit(fresh_app(), "views/train.py")
     at.number_input(key="train_epochs").set_value(5).run()
-    held, release = threading.Event(), threading.Event()
-
-    def hold_every_slot(left=TRAINING_SLOTS):
-        if left == 0:
-            held.set()
-            release.wait(30)
-            return
-        with training_queue().turn():
-            hold_every_slot(left - 1)
-
-    holder = threading.Thread(target=hold_every_slot)
-    holder.start()
-    assert held.wait(10)
-    threading.Timer(1.0, release.set).start()  # other sessions' trainings end a second later
-    started = time.monotonic()
-    at.button(key="train_start").click().run()
-    holder.join(10)
+    with training_line_full(30) as release:
+        threading.Timer(1.0, release.set).start()  # other sessions' trainings end a second later
+        started = time.monotonic()
+        at.button(key="train_start").click().run()
     assert time.monotonic() - started >= 1.0  # it waited for the turn...
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}

@@ -12,16 +12,13 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import fresh_app, raw_texts, session_run, texts, visit
+from tests.apptest_helpers import fresh_app, raw_texts, session_run, texts, training_line_full, visit
 from ui import pages, room_state
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
-    monkeypatch.setenv("EXPLORER_DATABASE_URL", f"sqlite:///{tmp_path / 'rooms.sqlite3'}")
-    room_state.store.clear()
-    yield
-    room_state.store.clear()
+def database(own_database):
+    return own_database
 
 
 def room_page(query: dict | None = None):
@@ -351,44 +348,30 @@ def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
     import threading
 
     from explorer.board import board
-    from ui.common import TRAINING_SLOTS, training_queue
 
     presenter = start_room()
     code, _ = code_and_key(presenter)
     ada = join(code, "Ada")
     visit(ada, pages.TRAIN)
     ada.number_input(key="train_epochs").set_value(3).run()
-    held, release = threading.Event(), threading.Event()
+    with training_line_full() as release:  # other sessions train: the line is full
+        pressed = threading.Thread(target=lambda: ada.button(key="train_start").click().run())
+        pressed.start()
 
-    def hold_every_slot(left=TRAINING_SLOTS):  # other sessions train: the line is full
-        if left == 0:
-            held.set()
-            release.wait(60)
-            return
-        with training_queue().turn():
-            hold_every_slot(left - 1)
+        def marks():
+            members = board(room_state.store(), code).members
+            return members["training"].tolist(), members["waiting"].tolist()
 
-    holder = threading.Thread(target=hold_every_slot)
-    holder.start()
-    assert held.wait(10)
-    pressed = threading.Thread(target=lambda: ada.button(key="train_start").click().run())
-    pressed.start()
-
-    def marks():
-        members = board(room_state.store(), code).members
-        return members["training"].tolist(), members["waiting"].tolist()
-
-    deadline = time.monotonic() + 30
-    while marks() != ([False], [True]) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marks() == ([False], [True])  # pressed Train, but waits in line
-    presenter.run()
-    metrics = {m.label: m.value for m in presenter.metric}
-    assert (metrics["Training now"], metrics["Waiting"]) == ("0", "1")
-    members = presenter.dataframe[0].value
-    assert members["Now"].tolist() == ["waiting for a turn"]
-    release.set()
-    holder.join(10)
+        deadline = time.monotonic() + 30
+        while marks() != ([False], [True]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marks() == ([False], [True])  # pressed Train, but waits in line
+        presenter.run()
+        metrics = {m.label: m.value for m in presenter.metric}
+        assert (metrics["Training now"], metrics["Waiting"]) == ("0", "1")
+        members = presenter.dataframe[0].value
+        assert members["Now"].tolist() == ["waiting for a turn"]
+        release.set()
     pressed.join(60)
     assert not ada.exception
     assert marks() == ([False], [False])  # trained, posted: neither

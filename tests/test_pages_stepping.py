@@ -173,19 +173,8 @@ def test_a_mask_zero_run_says_so_in_its_label(train_page):
     assert at.selectbox(key="train_compare_b").value == labels[1]  # the compare selector
 
 
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    """A SQLite database of this test's own, so that a refresh brings the run back."""
-    from ui import room_state
-
-    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
-    room_state.store.clear()
-    yield tmp_path
-    room_state.store.clear()
-
-
-def test_a_run_restored_then_stepped_says_its_optimizer_restarted(database, train_page):
+def test_a_run_restored_then_stepped_says_its_optimizer_restarted(own_database, train_page):
+    # own_database: a refresh brings the run back from this test's own database
     from tests.test_saved_work import refresh
     from ui import take_home
 

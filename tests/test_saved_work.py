@@ -10,17 +10,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import APP, TIMEOUT, fresh_app, session_run, texts, visit
-from ui import pages, room_state
+from ui import pages
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
-    """Each test its own SQLite database (the app keeps one Store per process)."""
-    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("EXPLORER_DATABASE_URL", raising=False)
-    room_state.store.clear()
-    yield tmp_path
-    room_state.store.clear()
+def database(own_database):
+    """Each test its own SQLite database."""
+    return own_database
 
 
 def refresh(at: AppTest, page=pages.TRAIN) -> AppTest:
