@@ -4,6 +4,7 @@ a box dragged on it zooms in: only that part is sent, with many more labels."""
 import time
 
 from tests.browser import AppPage, key_class
+from tests.browser.test_word_map_click import AREA
 
 CHART = f".{key_class('word_map_big_plot')} .js-plotly-plot"
 # What the chart holds once plotly has drawn it: points decoded, labels, WebGL canvases.
@@ -13,13 +14,6 @@ DRAWN = """(selector) => {
     return {points: gd._fullData[0]._length, labels: gd._fullData[1]._length,
             types: gd._fullData.map(t => t.type), title: gd._fullLayout.title.text,
             canvases: gd.querySelectorAll('canvas').length};
-}"""
-# The plot area in page pixels: left, top, width, height.
-AREA = """(selector) => {
-    const gd = document.querySelector(selector);
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-    const box = gd.getBoundingClientRect();
-    return [box.left + xa._offset, box.top + ya._offset, xa._length, ya._length];
 }"""
 TIMEOUT_S = 240  # 100,000 words on a busy 2-core machine: the PCA, 2 MB to send, the drawing
 
