@@ -87,3 +87,36 @@ def test_imports_are_frozen_once_and_a_model_built_after_is_still_freed():
     assert result["first"] is True and result["again"] is False
     assert result["frozen"] > 100_000  # Keras and TensorFlow's objects, skipped by collections
     assert result["freed"] is True
+
+
+def test_an_ended_sessions_lazy_download_lets_go_of_its_run(monkeypatch):
+    """A download button's callable (st.download_button(data=lambda: ...)) closes over the run.
+    A closed tab's session expires from Streamlit's storage without a shutdown, so its file
+    references, and the callable, stay; the sweeper's call clears them. Another session's stays."""
+    import types
+
+    from streamlit.runtime import Runtime, media_file_manager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    class Run:  # stands for a TrainResult and its model
+        pass
+
+    manager = media_file_manager.MediaFileManager(MemoryMediaFileStorage("/media"))
+    open_tab = types.SimpleNamespace(session=types.SimpleNamespace(id="open-tab"))
+    runtime = types.SimpleNamespace(media_file_mgr=manager, _session_mgr=types.SimpleNamespace(
+        list_sessions=lambda: [open_tab]))
+    monkeypatch.setattr(Runtime, "instance", lambda: runtime)
+    alive = {}
+    for session_id in ("closed-tab", "open-tab"):
+        monkeypatch.setattr(media_file_manager, "_get_session_id", lambda s=session_id: s)
+        run = Run()
+        alive[session_id] = weakref.ref(run)
+        manager.add_deferred(lambda run=run: b"weights", "text/csv", f"{session_id}.download")
+    del run
+    gc.collect()
+    server_tuning.release_memory()
+    assert alive["closed-tab"]() is not None  # Streamlit still holds it: what the sweeper is for
+    server_tuning.drop_ended_sessions_downloads()
+    gc.collect()
+    assert alive["closed-tab"]() is None
+    assert alive["open-tab"]() is not None  # a live session's download still works

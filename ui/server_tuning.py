@@ -90,8 +90,8 @@ def sweep_ended_sessions() -> bool:
     Streamlit drops a closed tab's session state after `server.disconnectedSessionTTL`, but with
     the post-script collection off (see above) its models can wait in reference cycles, and the
     C allocator keeps freed pages. When the number of sessions has fallen or a session dropped a
-    model (`model_dropped`), the thread collects cycles and asks glibc to return free pages
-    (malloc_trim). Otherwise it sleeps, so it costs the room nothing while everyone works.
+    model (`model_dropped`), the thread drops ended sessions' lazy downloads, collects cycles and
+    asks glibc to return free pages (malloc_trim). Otherwise it sleeps, so it costs the room nothing while everyone works.
     """
     if _sweeper:
         return False
@@ -102,7 +102,7 @@ def sweep_ended_sessions() -> bool:
 
 
 def _sweep_forever() -> None:
-    seen = 0
+    seen, ending = 0, 0
     while True:
         dropped = _model_dropped.wait(SWEEP_EVERY_S)
         _model_dropped.clear()
@@ -110,7 +110,12 @@ def _sweep_forever() -> None:
             count = _session_count()
         except Exception:  # no runtime (tests, bare mode): only dropped models to sweep
             count = seen
-        if dropped or count < seen:
+        if count < seen:
+            ending = 2  # this tick and the next: a session leaves the list before it is torn down
+        sweeping, ending = ending > 0, max(0, ending - 1)
+        if sweeping:
+            drop_ended_sessions_downloads()
+        if dropped or sweeping:
             release_memory()
         seen = count
 
@@ -119,6 +124,31 @@ def _session_count() -> int:
     from streamlit.runtime import Runtime
 
     return len(Runtime.instance()._session_mgr.list_sessions())
+
+
+def drop_ended_sessions_downloads() -> None:
+    """Let go of the download buttons' callables of sessions that have ended.
+
+    A download built lazily (`st.download_button(data=callable)`) keeps its callable, and with it
+    the run it closes over, in Streamlit's media file manager while a session refers to it. A
+    closed tab's session is kept for `disconnectedSessionTTL` and then dropped from storage
+    without being shut down, so its references are never cleared: each closed tab kept its runs'
+    models alive for good (probe on the server: two 5-million-weight models after the tab closed,
+    held by TrainResult <- closure <- MediaFileManager._deferred_callables). Here the references
+    of every session no longer listed are cleared and the orphans swept.
+    """
+    from streamlit.runtime import Runtime
+
+    try:
+        runtime = Runtime.instance()
+        live = {info.session.id for info in runtime._session_mgr.list_sessions()}
+        manager = runtime.media_file_mgr
+        for session_id in list(manager._files_by_session_and_coord):
+            if session_id not in live:
+                manager.clear_session_refs(session_id)
+        manager.remove_orphaned_files()
+    except Exception:  # no runtime (tests, bare mode), or a Streamlit that changed these names
+        pass
 
 
 def release_memory() -> None:
