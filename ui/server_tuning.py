@@ -102,7 +102,7 @@ def sweep_ended_sessions() -> bool:
 
 
 def _sweep_forever() -> None:
-    seen, ending = 0, 0
+    seen, sweeps_left = 0, 0
     while True:
         dropped = _model_dropped.wait(SWEEP_EVERY_S)
         _model_dropped.clear()
@@ -110,12 +110,13 @@ def _sweep_forever() -> None:
             count = _session_count()
         except Exception:  # no runtime (tests, bare mode): only dropped models to sweep
             count = seen
-        if count < seen:
-            ending = 2  # this tick and the next: a session leaves the list before it is torn down
-        sweeping, ending = ending > 0, max(0, ending - 1)
-        if sweeping:
+        if dropped or count < seen:
+            # Now and on the next tick: a dropped run is still held by its page's lazy downloads
+            # until that script run ends, and a session leaves the list before it is torn down.
+            sweeps_left = 2
+        if sweeps_left:
+            sweeps_left -= 1
             drop_ended_sessions_downloads()
-        if dropped or sweeping:
             release_memory()
         seen = count
 
