@@ -11,6 +11,10 @@
   Reference: scikit-learn's KMeans(12) with its defaults on the same points.
 - Neighbours of a selected point among 10,000 (cosine, euclidean) and a regex search over
   10,000 words: informational.
+- Word-similarity benchmarks: WordSim353 and SimLex-999 scored (file read, lookup, cosines,
+  Pearson and Spearman), and an odd one out. Target: under 0.5 s. Reference: gensim's
+  `evaluate_word_pairs` and `doesnt_match` on the same vectors, same process; both must give
+  the same numbers.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ def run() -> list[dict]:
     from explorer.vectors import load_glove_6b_50d
 
     vectors = load_glove_6b_50d()
-    return _axis_rows(vectors) + _weat_rows(vectors) + _cluster_rows(vectors)
+    return (_axis_rows(vectors) + _weat_rows(vectors) + _cluster_rows(vectors)
+            + _similarity_rows(vectors))
 
 
 def _axis_rows(vectors) -> list[dict]:
@@ -123,4 +128,32 @@ def _cluster_rows(vectors) -> list[dict]:
                         _median(lambda: nearest(raw, 42, k=10, metric=metric))))
     out.append(_row(f"regex search over {N_WORDS:,} words",
                     _median(lambda: search(words, "^[a-c].*ing$", mode="regex"))))
+    return out
+
+
+def _similarity_rows(vectors) -> list[dict]:
+    import logging
+
+    from explorer.similarity import PAIR_SETS, default_pairs_path, evaluate_pairs, odd_one_out
+    from tests.test_analogy import gensim_keyed_vectors
+
+    logging.getLogger("gensim").setLevel(logging.WARNING)  # it logs every evaluation
+    keyed = gensim_keyed_vectors(vectors)
+    out = []
+    for name in PAIR_SETS:
+        path = default_pairs_path(name)
+        ours = evaluate_pairs(vectors, path)
+        theirs = keyed.evaluate_word_pairs(str(path))
+        assert round(ours.spearman, 4) == round(float(theirs[1][0]), 4), name
+        out.append(_row(f"word pairs: {name} ({ours.pairs} pairs) scored",
+                        _median(lambda p=path: evaluate_pairs(vectors, p)),
+                        reference="gensim evaluate_word_pairs",
+                        reference_s=_median(lambda p=path: keyed.evaluate_word_pairs(str(p))),
+                        target="< 0.5 s", limit=0.5))
+    words = "breakfast cereal dinner lunch".split()
+    assert odd_one_out(vectors, words) == keyed.doesnt_match(words) == "cereal"
+    out.append(_row("odd one out of 4 words", _median(lambda: odd_one_out(vectors, words)),
+                    reference="gensim doesnt_match",
+                    reference_s=_median(lambda: keyed.doesnt_match(words)), target="< 0.5 s",
+                    limit=0.5))
     return out
