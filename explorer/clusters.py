@@ -4,14 +4,18 @@ KMeans (scikit-learn, seeded) runs on the map's coordinates or on the word vecto
 name is its words nearest to its centre. `place_labels` puts each name near its cluster's centre
 on the map, moving it along a spiral of candidate spots until its box overlaps no name already
 placed and covers no point (greedy, biggest cluster first: the big regions keep their labels
-nearest their centres). `readable_words` picks which words of a map (or of a zoomed part of it)
-get a label: every word maps of any size use it, so no two word labels overlap. Both measure a
-label with `label_size`, one model of a label's box in pixels.
+nearest their centres). `place_words` picks which words of a 2-D map (or of a zoomed part of
+it) get a label and on which side of their dot (the side hiding fewest other dots), and
+`readable_words` is its one-side case: every 2-D word map of any size uses them, so no two word
+labels overlap. All measure a label with `label_size`, one model of a label's box in pixels.
+`spread_words` picks the words of a 3-D map to label: far apart in space, since a turning camera
+leaves no place on screen that holds.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -226,8 +230,9 @@ def readable_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None
 def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
                 max_labels: int | None = None, candidates: int = 20_000, first=(),
                 reserved=(), spots=((0.0, 0.0, 0.0),)) -> tuple[np.ndarray, np.ndarray]:
-    """Rows to label and where, each label at the first of `spots` where its box overlaps no
-    kept box nor a `reserved` one and fits in `view` (see `readable_words` for the rest).
+    """Rows to label and where: each label at the first of `spots` where its box overlaps no
+    kept box nor a `reserved` one, fits in `view` and covers no other point of the view; where
+    every free spot covers some point, the first free spot (see `readable_words` for the rest).
 
     A spot (kx, dx, dy) puts the box's middle kx half widths plus dx pixels right of its point
     and dy pixels above it: (0, 0, 11) above, (1, 5, 0) to the right.
@@ -248,6 +253,7 @@ def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
         inside = ((coords[:, 0] >= x0) & (coords[:, 0] <= x1) & (coords[:, 1] >= y0)
                   & (coords[:, 1] <= y1))
         rows = rows[inside]
+    shown = rows  # every point drawn: a label should not hide one
     ahead = [int(r) for r in dict.fromkeys(first) if 0 <= r < len(coords) and inside[r]]
     rows = np.concatenate([np.array(ahead, dtype=np.int64),
                            np.setdiff1d(rows, ahead, assume_unique=True)[:candidates]])
@@ -264,11 +270,13 @@ def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
     height = label_size("", x_per_px=1, y_per_px=1)[1]
     hh = height / 2
     cell = (float(widths.max()), height)  # a box overlaps only boxes a cell away at most
+    dots = _DotGrid(coords[shown] / scale, shown, cell) if len(spots) > 1 else None
     grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
     kept: list[int] = []
     where: list[int] = []
     for k, r in enumerate(rows):
         hw = widths[k] / 2
+        best = None
         for s, (kx, dx, dy) in enumerate(spots):
             x, y = px[k, 0] + kx * hw + dx, px[k, 1] + dy
             if (x - hw < edge[0] - _EPS or x + hw > edge[1] + _EPS or y - hh < edge[2] - _EPS
@@ -278,16 +286,54 @@ def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
                                            | (np.abs(blocked[:, 1] - y) >= blocked[:, 3] + hh)):
                 continue
             cx, cy = int(np.floor(x / cell[0])), int(np.floor(y / cell[1]))
-            if all(_apart(x, y, hw, hh, ox, oy, ow, hh)
-                   for gx in (cx - 1, cx, cx + 1) for gy in (cy - 1, cy, cy + 1)
-                   for ox, oy, ow in grid.get((gx, gy), ())):
-                grid.setdefault((cx, cy), []).append((x, y, hw))
-                kept.append(int(r))
-                where.append(s)
+            if not all(_apart(x, y, hw, hh, ox, oy, ow, hh)
+                       for gx in (cx - 1, cx, cx + 1) for gy in (cy - 1, cy, cy + 1)
+                       for ox, oy, ow in grid.get((gx, gy), ())):
+                continue
+            # Free of labels: of such spots the one hiding fewest other dots (first if tied).
+            hidden = dots.count_in(x, y, hw, hh, own=int(r)) if dots is not None else 0
+            if best is None or hidden < best[0]:
+                best = (hidden, s, x, y, cx, cy)
+            if hidden == 0:
                 break
+        if best is not None:
+            _, s, x, y, cx, cy = best
+            grid.setdefault((cx, cy), []).append((x, y, hw))
+            kept.append(int(r))
+            where.append(s)
         if max_labels is not None and len(kept) >= max_labels:
             break
     return np.array(kept, dtype=np.int64), np.array(where, dtype=np.int64)
+
+
+class _DotGrid:
+    """The map's points in screen pixels, bucketed by cell, to ask whether a box hides one."""
+
+    def __init__(self, px: np.ndarray, rows: np.ndarray, cell: tuple[float, float]):
+        self.cell = cell
+        keys = np.floor(px / np.array(cell)).astype(np.int64)
+        order = np.lexsort((keys[:, 1], keys[:, 0]))
+        keys, self.px, self.rows = keys[order], px[order], np.asarray(rows)[order]
+        cut = np.flatnonzero(np.any(np.diff(keys, axis=0) != 0, axis=1)) + 1
+        starts = np.concatenate([[0], cut]).astype(np.int64)
+        ends = np.concatenate([cut, [len(keys)]]).astype(np.int64)
+        self.slices = {(int(keys[a, 0]), int(keys[a, 1])): (int(a), int(b))
+                       for a, b in zip(starts, ends)} if len(keys) else {}
+
+    def count_in(self, x: float, y: float, hw: float, hh: float, *, own: int) -> int:
+        """How many points other than row `own` lie strictly inside the box."""
+        cw, ch = self.cell
+        found = 0
+        for gx in range(int(np.floor((x - hw) / cw)), int(np.floor((x + hw) / cw)) + 1):
+            for gy in range(int(np.floor((y - hh) / ch)), int(np.floor((y + hh) / ch)) + 1):
+                span = self.slices.get((gx, gy))
+                if span is None:
+                    continue
+                a, b = span
+                p = self.px[a:b]
+                hit = (np.abs(p[:, 0] - x) < hw) & (np.abs(p[:, 1] - y) < hh)
+                found += int(np.count_nonzero(self.rows[a:b][hit] != own))
+        return found
 
 
 def _apart(x, y, hw, hh, px, py, pw, ph) -> bool:
@@ -309,6 +355,55 @@ def _spiral(width: float, height: float):
             angle = 2 * np.pi * k / (8 * ring) + np.pi / 2
             yield ring * width / 2 * np.cos(angle), ring * height * np.sin(angle)
         ring += 1
+
+
+# On a 3-D map a label is kept only this far (a share of the cube plotly draws the map in)
+# from every other label: a turning camera has no 2-D place that holds, but labels this far
+# apart in space rarely meet on screen, from any side.
+SPREAD_3D = 0.12
+
+
+def spread_words(coords, *, min_distance: float = SPREAD_3D, first=(),
+                 candidates: int = 20_000) -> np.ndarray:
+    """Rows to label on a 3-D map: in row order (most frequent first), a row is kept when no
+    kept row lies within `min_distance` of it, each axis scaled to the cube the map is drawn in
+    (its range becomes 0 to 1, as plotly's aspectmode "cube" draws it).
+
+    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1], [0.5, 0.5, 0.5]]).tolist()
+    [0, 2, 3]
+    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1]], first=[1]).tolist()
+    [1, 2]
+
+    Args:
+        coords: (n, 3) map coordinates (more columns: the first three count).
+        min_distance: the least distance between two labelled points, in cube sides.
+        first: rows tried before all others (the highlighted word).
+        candidates: only the first this many rows are tried (the loop is Python's).
+
+    Returns:
+        The kept rows, `first`'s first, then ascending.
+    """
+    points = np.asarray(coords, dtype=np.float64).reshape(len(coords), -1)[:, :3]
+    if not len(points):
+        return np.zeros(0, dtype=np.int64)
+    low, high = points.min(axis=0), points.max(axis=0)
+    cube = (points - low) / np.where(high > low, high - low, 1.0)
+    ahead = [int(r) for r in dict.fromkeys(first) if 0 <= r < len(points)]
+    order = np.concatenate([np.array(ahead, dtype=np.int64), np.setdiff1d(
+        np.arange(len(points)), ahead, assume_unique=True)[:candidates]])
+    cells: dict[tuple[int, ...], list[int]] = {}  # cells one min_distance wide
+    keys = np.floor(cube / min_distance).astype(np.int64)
+    around = np.array(list(itertools.product((-1, 0, 1), repeat=cube.shape[1])))
+    kept = []
+    for r in order:
+        key = tuple(keys[r].tolist())
+        near = [k for cell in map(tuple, (keys[r] + around).tolist())
+                for k in cells.get(cell, ())]
+        if near and np.min(np.sum((cube[near] - cube[r]) ** 2, axis=1)) < min_distance ** 2:
+            continue
+        cells.setdefault(key, []).append(int(r))
+        kept.append(int(r))
+    return np.array(kept, dtype=np.int64)
 
 
 CORE = 0.8  # a region is drawn around the share of a cluster's points nearest its middle

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from explorer.charts import MAP_LABELS
 from explorer.clusters import label_anchors, label_size, place_labels, place_words, regions
 from explorer.display import plotly_text
 
@@ -44,19 +43,22 @@ def _scatter(n_points: int):
 
 
 def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(),
-                 max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
+                 max_labels: int | None = None, title: str = "") -> go.Figure:
     """Words placed by their cosine with two axes; hover shows the word and both coordinates.
+
+    Labels go where they fit, as on every 2-D word map (`word_labels`): no two overlap, none is
+    cut by the plot's edge, the highlighted words first; the axes keep the range they assumed.
 
     >>> frame = pd.DataFrame({"word": ["king", "queen"], "x": [0.5, -0.5], "y": [0.1, 0.2]})
     >>> fig = axis_scatter(frame, x_title="he − she", y_title="good − bad")
-    >>> [list(c) for c in fig.data[0].customdata]
-    [[0, 0.5, 0.1], [1, -0.5, 0.2]]
+    >>> [list(c) for c in fig.data[0].customdata], list(fig.data[0].text)
+    ([[0, 0.5, 0.1], [1, -0.5, 0.2]], ['king', 'queen'])
 
     Args:
         frame: columns word, x, y (from `axes.axis_map`).
         x_title, y_title: the axes as written (they title the axes and the hover).
         highlight: words drawn large and red, labelled.
-        max_labels: only the first this many words get a label on the map.
+        max_labels: at most this many word labels (default: as many as fit).
         title: figure title.
     """
     n = len(frame)
@@ -66,31 +68,48 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
     custom = [[int(r), x, y] for r, x, y in custom]
     hover = ("<b>%{text}</b><br>" + plotly_text(x_title) + ": %{customdata[1]:.4f}<br>"
              + plotly_text(y_title) + ": %{customdata[2]:.4f}<extra></extra>")
-    labels = [plotly_text(w) if i < max_labels else "" for i, w in enumerate(words)]
+    coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
+    view = view_range(coords, texts=words[:MARGIN_WORDS])
+    marked = [i for i, w in enumerate(words) if w in set(highlight)]
+    labelled = word_labels(coords, words, view=view, first=marked, max_labels=max_labels)
+    # A highlighted word is labelled on its own trace, on top: two labels on one spot blur.
+    labels = [plotly_text(w) if i in labelled and i not in marked else ""
+              for i, w in enumerate(words)]
     trace = _scatter(n)
     fig = go.Figure(trace(
         x=frame["x"], y=frame["y"], mode="markers+text", text=labels, customdata=custom,
-        textposition="top center", hovertemplate=hover, showlegend=False,
+        textposition=[labelled.get(i, "top center") for i in range(n)], hovertemplate=hover,
+        showlegend=False, textfont={"size": 11, "color": "#333"},
         marker={"size": 7 if n < WEBGL_FROM else 4, "color": CROWD,
                 "line": {"width": 0.5, "color": "#555"}}))
     # Hover reads the word from `text`; unlabelled points still need their word there.
     fig.data[0].hovertext = [plotly_text(w) for w in words]
     fig.data[0].hovertemplate = hover.replace("%{text}", "%{hovertext}")
-    marked = [i for i, w in enumerate(words) if w in set(highlight)]
     if marked:
         part = frame.iloc[marked]
         fig.add_trace(trace(
-            x=part["x"], y=part["y"], mode="markers+text", text=[plotly_text(w) for w in
-                                                                  part["word"]],
-            customdata=[custom[i] for i in marked], textposition="top center",
-            hovertemplate=hover, showlegend=False, textfont={"color": SELECTED, "size": 14},
+            x=part["x"], y=part["y"], mode="markers+text",
+            text=[plotly_text(w) if i in labelled else "" for i, w in zip(marked, part["word"])],
+            customdata=[custom[i] for i in marked],
+            textposition=[labelled.get(i, "top center") for i in marked],
+            # 12 px at most: the label model (clusters.label_size) measures a 12 px font.
+            hovertemplate=hover, showlegend=False, textfont={"color": SELECTED, "size": 12},
             marker={"size": 13, "color": SELECTED, "symbol": "diamond",
                     "line": {"width": 1.5, "color": "#111"}}))
-    # The origin lines: the side of zero is what a word's place on an axis says.
-    fig.update_xaxes(title=x_title, zeroline=True, zerolinecolor="#999", automargin=True)
-    fig.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#999", automargin=True)
+    # The origin lines: the side of zero is what a word's place on an axis says. Fixed ranges:
+    # the label layout assumed exactly this view.
+    fig.update_xaxes(title=x_title, zeroline=True, zerolinecolor="#999", automargin=True,
+                     range=list(view[:2]))
+    fig.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#999", automargin=True,
+                     range=list(view[2:]))
     fig.update_layout(title=title, height=HEIGHT, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+def label_count(fig: go.Figure) -> int:
+    """How many word labels a figure draws (every non-empty text of its point traces)."""
+    texts = [() if trace.text is None else trace.text for trace in fig.data]
+    return sum(bool(t) for text in texts if not isinstance(text, str) for t in text)
 
 
 def bias_bars(table: pd.DataFrame, *, axis_text: str, positive: str, negative: str,
@@ -151,6 +170,23 @@ def units_per_px(view) -> tuple[float, float]:
     return (x1 - x0) / PLOT_PX[0], (y1 - y0) / PLOT_PX[1]
 
 
+def word_labels(coords, words, *, view, first=(), reserved=(),
+                max_labels: int | None = None) -> dict[int, str]:
+    """Where each labelled row's label goes (a key of LABEL_SPOTS) on a 2-D map showing `view`
+    in PLOT_PX: `clusters.place_words` above, below or beside each dot, no two overlapping,
+    none over a `reserved` box, cut by the edge or (where it can) over another dot.
+
+    >>> word_labels([[0, 0], [0, 0.001], [5, 5]], ["ab", "cd", "ef"], view=(-10, 15, -10, 15))
+    {0: 'top center', 1: 'bottom center', 2: 'top center'}
+    """
+    x_per_px, y_per_px = units_per_px(view)
+    kept, spots = place_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px, view=view,
+                              max_labels=max_labels, first=first, reserved=reserved,
+                              spots=tuple(LABEL_SPOTS.values()))
+    names = list(LABEL_SPOTS)
+    return {int(r): names[int(i)] for r, i in zip(kept, spots)}
+
+
 def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
                 neighbours=(), matches=(), categories=None, clusters=None,
                 max_labels: int | None = None, zoom=None, title: str = "") -> go.Figure:
@@ -185,7 +221,6 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     hover = list(hover) if hover is not None else [f"<b>{plotly_text(w)}</b>" for w in words]
     coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
     view = view_range(coords, zoom, texts=words[:MARGIN_WORDS])
-    x_per_px, y_per_px = units_per_px(view)
     trace = _scatter(n)
     size = 7 if n < WEBGL_FROM else 4
     fig = go.Figure()
@@ -194,12 +229,8 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
         _regions(fig, coords, clusters)
         names = _cluster_names(coords, clusters, view)
     first = ([selected] if selected is not None else []) + list(neighbours) + list(matches)
-    kept, spots = place_words(coords, words, x_per_px=x_per_px, y_per_px=y_per_px, view=view,
-                              max_labels=max_labels, first=first,
-                              reserved=[box for _, box, _ in names],
-                              spots=tuple(LABEL_SPOTS.values()))
-    spot_names = list(LABEL_SPOTS)
-    labelled = {int(r): spot_names[int(i)] for r, i in zip(kept, spots)}
+    labelled = word_labels(coords, words, view=view, first=first, max_labels=max_labels,
+                           reserved=[box for _, box, _ in names])
     groups = _groups(n, categories, clusters)
     # A word drawn again on top gets its label there only: two labels on one spot blur.
     on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())

@@ -28,12 +28,32 @@ def test_axis_map_hover_shows_the_word_and_both_coordinates():
     assert list(fig.data[1].text) == ["king"] and fig.data[1].marker.color == "#c0392b"
 
 
-def test_axis_map_labels_only_the_first_words_and_draws_many_in_webgl():
+def test_axis_map_draws_many_points_in_webgl_and_labels_what_fits_not_the_first_300():
     frame = pd.DataFrame({"word": [f"w{i}" for i in range(2500)], "x": np.zeros(2500),
                           "y": np.zeros(2500)})
-    fig = axis_scatter(frame, x_title="a", y_title="b", max_labels=300)
+    fig = axis_scatter(frame, x_title="a", y_title="b")
     assert isinstance(fig.data[0], go.Scattergl)
-    assert sum(bool(t) for t in fig.data[0].text) == 300
+    # 2,500 words on one spot: two labels fit there (above and below; beside, a label would
+    # meet those), not 300 on top of each other.
+    assert [b[4] for b in _label_boxes(fig)] == ["w0", "w1"]
+    assert _overlaps(_label_boxes(fig)) == []
+
+
+@pytest.mark.parametrize("n", [4, 5, 60, 300, 1_000])
+def test_axis_map_labels_never_overlap_nor_leave_the_plot(n):
+    frame = _glove_like(n, seed=1)
+    frame[["x", "y"]] *= 0.2  # cosines: a cloud around zero
+    highlight = frame["word"].iloc[n // 2]
+    fig = axis_scatter(frame, x_title="he − she", y_title="good − bad", highlight=[highlight])
+    boxes = _label_boxes(fig)
+    assert _overlaps(boxes) == []
+    assert len(boxes) >= min(n, 25) and highlight in {b[4] for b in boxes}
+    assert [b[4] for b in boxes].count(highlight) == 1  # on its own trace only
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert [b[4] for b in boxes if b[0] < x0 or b[1] > x1 or b[2] < y0 or b[3] > y1] == []
+    assert explore_charts.label_count(fig) == len(boxes)
+    if n <= 5:
+        assert len(boxes) == n  # a handful of words are all labelled
 
 
 def test_bias_bars_most_positive_on_top_coloured_by_side():

@@ -217,6 +217,23 @@ def test_neighbourhood_in_tsne_and_3d(map_page):
     assert figure(at, "word_map_plot")["data"][0]["type"] == "scatter3d"
 
 
+def _label_count(fig: dict) -> int:
+    return sum(bool(t) for trace in fig["data"] for t in (trace.get("text") or ()))
+
+
+def test_a_3d_map_of_1000_words_labels_words_far_apart_and_says_how_many(map_page):
+    at = map_page
+    at.radio(key="word_map_source").set_value("frequent").run()
+    at.radio(key="word_map_dims").set_value(3).run()
+    fig = figure(at, "word_map_plot")
+    labelled = _label_count(fig)
+    assert 20 < labelled < 300  # not the first 300, on top of each other
+    assert (f"{labelled:,} of the 1,000 words are labelled: in the list's order, a word only "
+            "when no labelled word is near it in space") in texts(at.caption)
+    at.text_input(key="word_map_search").set_value("king").run()
+    assert figure(at, "word_map_plot")["data"][-1]["text"] == ["king"]  # searched: labelled
+
+
 # --- the chart functions these pages draw with ---------------------------------------------------
 
 
@@ -263,11 +280,13 @@ def test_word_map_of_thousands_of_points_uses_webgl_and_keeps_the_highlight_on_t
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"word": [f"w{i}" for i in range(3000)],
                           "x": rng.normal(size=3000), "y": rng.normal(size=3000)})
-    fig = word_map(frame, highlight="w2999", max_labels=300)
+    fig = word_map(frame, highlight="w2999")
     assert [trace.type for trace in fig.data] == ["scattergl"] * 3
     crowd, labelled, marked = fig.data
     assert len(crowd.x) == 3000 and not any(crowd.text)
-    assert list(labelled.text) == [f"w{i}" for i in range(300)]
+    # The words whose labels fit (tests/test_word_map_labels.py), not the first 300 on top of
+    # each other; the highlighted word is placed first, and labelled on its own trace only.
+    assert 30 < sum(map(bool, labelled.text)) < 300 and "w2999" not in labelled.text
     assert list(marked.text) == ["w2999"]
 
 

@@ -65,6 +65,28 @@ def test_points_from_a_neighbourhood_and_the_most_frequent(page):
     assert len(figure(at, "word_axes_map")["data"][0]["hovertext"]) == 500
 
 
+@pytest.mark.parametrize("n", [60, 1000])
+def test_the_caption_says_how_many_words_are_labelled_as_the_map_shows(page, n):
+    at = page
+    at.radio(key="word_axes_source").set_value("frequent").run()
+    at.number_input(key="word_axes_top_n").set_value(n).run()
+    data = figure(at, "word_axes_map")["data"]
+    labelled = sum(bool(t) for trace in data for t in (trace.get("text") or ()))
+    assert 20 < labelled < min(n, 300)  # what fits, not the first 300 on top of each other
+    assert (f"{labelled:,} of the {n:,} words are labelled, where no two labels overlap"
+            in texts(at.caption))
+    assert "Only the first 300" not in texts(at.caption)
+
+
+def test_a_short_list_is_labelled_whole_and_says_nothing_about_labels(page):
+    at = page
+    at.text_area(key="word_axes_words").set_value("king, queen, man, woman").run()
+    data = figure(at, "word_axes_map")["data"]
+    assert sorted(t for trace in data for t in trace["text"] if t) == [
+        "king", "man", "queen", "woman"]
+    assert "are labelled" not in texts(at.caption)
+
+
 def test_bias_view_needs_two_poles_and_sorts_the_words(page):
     at = page
     at.text_area(key="word_axes_bias_words").set_value("nurse, engineer, mechanic, homemaker").run()

@@ -9,7 +9,7 @@ from explorer.analogy import MAX_TOPN
 from explorer.axes import (UnknownAxisWordError, axis_direction, axis_map, bias_table,
                            parse_axis, point_words)
 from explorer.errors import InputError
-from explorer.explore_charts import axis_scatter, bias_bars
+from explorer.explore_charts import axis_scatter, bias_bars, label_count
 from explorer.spreadsheet import frame_to_csv
 from explorer.weat import (DEFAULT_PERMUTATIONS, MAX_PERMUTATIONS, PUBLISHED_TESTS, read_list,
                            weat)
@@ -118,10 +118,17 @@ def axis_map_section(vectors) -> None:
         f"x = cos(word, {md(x_text)}), y = cos(word, {md(y_text)}); each direction is the sum of "
         "its words' unit vectors, added or subtracted, so a long (frequent) word does not "
         "outweigh the others. Right of zero: nearer the first words of the x axis. "
-        + ("Only the first 300 words are labelled; hover a point for the rest."
-           if len(frame) > 300 else ""))
+        + _labels_note(label_count(fig), len(frame)))
     st.download_button("Coordinates as CSV (word, x, y)", frame_to_csv(frame), "word_axes.csv",
                        "text/csv", key="word_axes_download")
+
+
+def _labels_note(labelled: int, shown: int) -> str:
+    if labelled >= shown:
+        return ""
+    # Labels are placed for this view only: the page does not relabel a zoomed plot.
+    return (f"{labelled:,} of the {shown:,} words are labelled, where no two labels overlap "
+            "(the list's first words first); hover a point for the rest.")
 
 
 def _axis_text(vectors, axis) -> str:

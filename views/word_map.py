@@ -6,9 +6,10 @@ import streamlit as st
 
 from explorer.analogy import MAX_TOPN, neighbours
 from explorer.big_map import BIG_FROM, MAX_WORDS
-from explorer.charts import MAP_LABELS, word_map
+from explorer.charts import word_map
 from explorer.display import plotly_text
 from explorer.errors import InputError
+from explorer.explore_charts import label_count
 from explorer.glove_settings import QuerySettings
 from explorer.projection import MIN_POINTS, project
 from explorer.spreadsheet import frame_to_csv
@@ -192,7 +193,7 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         map_explorer.show_map(frame, vectors, hover=hover, title=title, method=method,
                               centre=words[0] if s.word_map_source == "neighbourhood" else None,
                               sphereized=bool(s.word_map_sphereize))
-        map_notes(frame, method, labels_note=False)
+        map_notes(frame, method)
         return
 
     st.text_input("Find a word on the map", key="word_map_search", persist_state="session",
@@ -207,23 +208,24 @@ def the_map(vectors, vkey, words: list[str]) -> None:
         where = (f"it is word {row + 1:,} of {md(vectors.name)}" if row is not None
                  else f"it is not in the vocabulary of {md(vectors.name)}")
         st.info(f"{md(repr(search))} is not among the {len(frame):,} words on this map: {where}.")
-    st.plotly_chart(word_map(frame, highlight=highlight, hover=hover, title=title),
-                    key="word_map_plot")
+    fig = word_map(frame, highlight=highlight, hover=hover, title=title)
+    st.plotly_chart(fig, key="word_map_plot")
     st.caption("Selection, clusters, search patterns and colours work on 2-D maps: choose "
                "Dimensions 2.")
-    map_notes(frame, method)
+    map_notes(frame, method, labelled=label_count(fig))
 
 
-def map_notes(frame, method, *, labels_note: bool = True) -> None:
-    """What to read the map as, and its download."""
+def map_notes(frame, method, *, labelled: int | None = None) -> None:
+    """What to read the map as, and its download; `labelled`: how many words a 3-D map labels."""
     notes = ["Points are the words' unit vectors: what counts is direction, as for the cosine."
              if not st.session_state.word_map_sphereize else
              "Points are the words' vectors centred on their mean, then at unit length "
              "(sphereized)."]
-    if labels_note and len(frame) > MAP_LABELS:  # 3-D: plotly cannot place labels apart
-        notes.append(f"Only the first {MAP_LABELS} words are labelled (in 3-D labels may "
-                     "cover each other; Dimensions 2 places them apart); hover a point or "
-                     "search for a word to see the rest.")
+    if labelled is not None and labelled < len(frame):
+        notes.append(f"{labelled:,} of the {len(frame):,} words are labelled: in the list's "
+                     "order, a word only when no labelled word is near it in space, so labels "
+                     "rarely cover each other as the map turns (Dimensions 2 places every label "
+                     "apart); hover a point or search for a word to see the rest.")
     if method == "tsne":
         notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
                      "mean little.")

@@ -11,7 +11,6 @@ Every public name is re-exported here, so `from explorer.charts import word_map`
 from explorer.charts.glove import (
     ANALOGY_ROLES,
     ARROW_COLOUR,
-    MAP_LABELS,
     analogy_parallelogram,
     analogy_section_bars,
     word_map,
@@ -39,7 +38,7 @@ from explorer.charts.training import (
 MODULES = ("explorer.charts.training", "explorer.charts.projection", "explorer.charts.glove")
 
 __all__ = [
-    "ANALOGY_ROLES", "ARROW_COLOUR", "CAMERA_3D", "COLOUR_SCALES", "DIVERGING", "MAP_LABELS",
+    "ANALOGY_ROLES", "ARROW_COLOUR", "CAMERA_3D", "COLOUR_SCALES", "DIVERGING",
     "MODULES", "analogy_parallelogram", "analogy_section_bars", "before_after", "colour_marker",
     "colour_scale_end",
     "compare_runs", "heat_style", "projection_scatter", "scatter_trace", "training_curves",

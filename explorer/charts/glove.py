@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.charts.projection import axis_ranges, projection_scatter, scatter_trace
+from explorer.clusters import spread_words
+from explorer.explore_charts import HEIGHT, MARGIN_WORDS, view_range, word_labels
 
 
 def analogy_section_bars(sections: pd.DataFrame, *, total_label: str = "Total accuracy",
@@ -57,9 +59,6 @@ ANALOGY_ROLES = {
     "neighbour": ("#9a9a9a", "neighbours"),
 }
 ARROW_COLOUR = "#7d3c98"
-# Past this many points a map labels only the first ones (the most frequent, for a frequency
-# list): thousands of overlapping labels are unreadable and slow the browser down.
-MAP_LABELS = 300
 _WEBGL_FROM = 2_000  # SVG scatter gets sluggish to pan beyond a few thousand points
 
 
@@ -164,51 +163,74 @@ def _arrow(start, end, *, colour: str, dash: bool) -> dict:
 
 
 def word_map(frame: pd.DataFrame, *, highlight: str | None = None, hover=None,
-             max_labels: int = MAP_LABELS, title: str = "") -> go.Figure:
-    """A projection of many words: the first `max_labels` labelled, the highlighted word marked.
+             max_labels: int | None = None, title: str = "") -> go.Figure:
+    """A projection of many words, labelled where labels stay readable, the highlighted word
+    marked.
+
+    In 2-D, labels go where they fit, as on every 2-D word map (`explore_charts.word_labels`:
+    above, below or beside the dot, none overlapping or cut by the edge), on fixed axes. In
+    3-D the camera turns, so no place on screen holds: only words far apart in space are
+    labelled (`clusters.spread_words`), which rarely cover each other from any side.
 
     Example:
         >>> frame = pd.DataFrame({"word": list("abcd"), "x": [0, 1, 2, 3], "y": [0, 1, 0, 1]})
-        >>> fig = word_map(frame, highlight="b", max_labels=3)
+        >>> fig = word_map(frame, highlight="b")
         >>> [list(trace.text) for trace in fig.data]
-        [['', '', '', ''], ['a', '', 'c'], ['b']]
+        [['a', '', 'c', 'd'], ['b']]
 
     Args:
-        frame: a projection (columns word, x, y[, z]), rows in the order labels are wanted.
+        frame: a projection (columns word, x, y[, z]), rows in the order labels are wanted
+            (most frequent first).
         highlight: a word of `frame` to mark with a large red point and its label.
         hover: optional hover text per row.
-        max_labels: rows after this many are drawn without a label.
+        max_labels: at most this many labels (default: as many as stay readable).
         title: figure title.
 
     Returns:
-        `projection_scatter`'s figure. With more rows than `max_labels` the unlabelled rest is
-        drawn small and faint underneath, the labelled words above it; the highlighted word,
-        when it is in `frame`, is a trace of its own on top.
+        `projection_scatter`'s figure. When some rows go unlabelled, every point is drawn small
+        and faint underneath and the labelled words above them; the highlighted word, when it
+        is in `frame`, is a trace of its own on top.
     """
     dims = 3 if "z" in frame else 2
     words = frame["word"].tolist()
     hover = list(hover) if hover is not None else [f"<b>{w}</b>" for w in words]
+    marked_rows = np.flatnonzero(frame["word"].to_numpy() == highlight) if highlight else []
     fig = projection_scatter(frame, hover=hover, title=title)
-    labelled = frame.iloc[:max_labels]
-    if len(words) > max_labels:
+    if dims == 3:
+        rows = spread_words(frame[["x", "y", "z"]].to_numpy(), first=marked_rows)
+        places = {int(r): "top center" for r in rows[:max_labels]}
+    else:
+        coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
+        view = view_range(coords, texts=words[:MARGIN_WORDS])
+        places = word_labels(coords, words, view=view, first=marked_rows, max_labels=max_labels)
+        # Fixed ranges and the plot height the label layout assumed.
+        fig.update_xaxes(range=list(view[:2]))
+        fig.update_yaxes(range=list(view[2:]))
+        fig.update_layout(height=HEIGHT)
+    labelled = sorted(places)
+    if len(labelled) < len(words):
         crowd = fig.data[0]
         crowd.update(mode="markers", text=[""] * len(words), opacity=0.55,
-                     marker={"size": 4 if dims == 2 else 2, "color": "#7fa7d1", "line": {"width": 0}})
-        top = scatter_trace(labelled, color=None, class_names=None, hover=hover[:max_labels],
-                     highlight=None, dims=dims)
+                     marker={"size": 4 if dims == 2 else 2, "color": "#7fa7d1",
+                             "line": {"width": 0}})
+        top = scatter_trace(frame.iloc[labelled], color=None, class_names=None,
+                            hover=[hover[r] for r in labelled], highlight=None, dims=dims)
         top.marker.size = 6 if dims == 2 else 3
         fig.add_trace(top)
     # The highlighted word gets its own label on top; a second label under it would blur it.
-    fig.data[-1].text = [w if w != highlight else "" for w in labelled["word"]]
+    fig.data[-1].text = [words[r] if words[r] != highlight else "" for r in labelled]
+    if dims == 2:
+        fig.data[-1].textposition = [places[r] for r in labelled]
     marked = frame[frame["word"] == highlight] if highlight else frame.iloc[:0]
     if not marked.empty:
         axes = {axis: marked[axis] for axis in ["x", "y", "z"][:dims]}
-        style = dict(mode="markers+text", text=marked["word"].tolist(), textposition="top center",
-                     textfont={"size": 16, "color": "#c0392b"}, showlegend=False,
+        at = places.get(int(marked_rows[0]), "top center")
+        style = dict(mode="markers+text", text=marked["word"].tolist(), textposition=at,
+                     textfont={"size": 12 if dims == 2 else 16, "color": "#c0392b"},
+                     showlegend=False,
                      marker={"size": 16 if dims == 2 else 8, "color": "#c0392b",
                              "symbol": "diamond", "line": {"width": 2, "color": "#111"}},
-                     hoverinfo="text", hovertext=[hover[i] for i in np.flatnonzero(
-                         frame["word"].to_numpy() == highlight)])
+                     hoverinfo="text", hovertext=[hover[i] for i in marked_rows])
         fig.add_trace(go.Scatter3d(**axes, **style) if dims == 3 else go.Scatter(**axes, **style))
     if dims == 2 and len(words) >= _WEBGL_FROM:
         # WebGL draws thousands of points smoothly, but on a layer above every SVG trace:

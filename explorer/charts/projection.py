@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explorer.charts.training import DIVERGING
+from explorer.clusters import spread_words
 
 
 def axis_ranges(frame: pd.DataFrame, axes: list[str]) -> dict[str, list[float]]:
@@ -70,8 +71,10 @@ def scatter_trace(frame: pd.DataFrame, *, color, class_names, hover, highlight, 
         marker.update(colour_marker(color, class_names=class_names, scale=scale))
     if highlight:
         marker["size"] = [18 if w == highlight else marker["size"] for w in frame["word"]]
-        marker["line"] = {"width": [3 if w == highlight else 0.5 for w in frame["word"]],
-                          "color": "#111"}
+        # A 3-D marker's outline takes one width for all points (a list raises): size alone
+        # marks the word there.
+        marker["line"] = {"width": [3 if w == highlight else 0.5 for w in frame["word"]]
+                          if dims == 2 else 0.5, "color": "#111"}
     common = dict(mode="markers+text", text=frame["word"], textposition="top center",
                   marker=marker, hovertext=hover, hoverinfo="text" if hover is not None else None,
                   showlegend=False)
@@ -105,10 +108,17 @@ def projection_scatter(frame: pd.DataFrame, *, color=None, class_names=None, hov
                        highlight: str | None = None, ranges: dict | None = None,
                        title: str = "", scale: str = "lean") -> go.Figure:
     """Points of a projection (columns x, y[, z], word), labelled, optionally coloured and
-    highlighted; `color` and `scale` as for `colour_marker`."""
+    highlighted; `color` and `scale` as for `colour_marker`. In 3-D only words far apart in
+    space are labelled (`clusters.spread_words`, the highlighted word first): a turning camera
+    brings labels near each other together on screen."""
     dims = 3 if "z" in frame else 2
     fig = go.Figure(scatter_trace(frame, color=color, class_names=class_names, hover=hover,
                            highlight=highlight, dims=dims, scale=scale))
+    if dims == 3:
+        words = frame["word"].tolist()
+        first = [i for i, w in enumerate(words) if w == highlight] if highlight else []
+        kept = set(spread_words(frame[["x", "y", "z"]].to_numpy(), first=first).tolist())
+        fig.data[0].text = [w if i in kept else "" for i, w in enumerate(words)]
     _fix_axes(fig, ranges or axis_ranges(frame, ["x", "y", "z"][:dims]), dims)
     fig.update_layout(title=title, height=560, margin=_margins(dims, top=40 if title else 10))
     return fig
