@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 
 import numpy as np
 
@@ -260,50 +261,59 @@ def place_words(coords, texts, *, x_per_px: float, y_per_px: float, view=None,
     if not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     scale = np.array([x_per_px, y_per_px])
-    px = coords[rows] / scale  # screen pixels
+    px = (coords[rows] / scale).tolist()  # screen pixels, as Python floats: the loop is Python's
     # A label cut by the plot's edge reads as another word: its whole box must fit in view.
-    edge = (np.array(view, dtype=np.float64)[[0, 1, 2, 3]] / np.repeat(scale, 2)
-            if view is not None else np.array([-np.inf, np.inf, -np.inf, np.inf]))
-    edge = np.array([min(edge[:2]), max(edge[:2]), min(edge[2:]), max(edge[2:])])
-    blocked = np.asarray(reserved, dtype=np.float64).reshape(-1, 4) / np.tile(scale, 2)
-    widths = np.array([label_size(texts[r], x_per_px=1, y_per_px=1)[0] for r in rows])
-    height = label_size("", x_per_px=1, y_per_px=1)[1]
-    hh = height / 2
-    cell = (float(widths.max()), height)  # a box overlaps only boxes a cell away at most
+    if view is None:
+        left, right, bottom, top = -math.inf, math.inf, -math.inf, math.inf
+    else:
+        left, right = sorted(float(v) / x_per_px for v in view[:2])
+        bottom, top = sorted(float(v) / y_per_px for v in view[2:])
+    left, right, bottom, top = left - _EPS, right + _EPS, bottom - _EPS, top + _EPS
+    widths = [label_size(texts[r], x_per_px=1, y_per_px=1)[0] for r in rows]
+    hh = label_size("", x_per_px=1, y_per_px=1)[1] / 2
+    cell = (max(widths), 2 * hh)  # a label overlaps only boxes a cell away at most
     dots = _DotGrid(coords[shown] / scale, shown, cell) if len(spots) > 1 else None
-    grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
+    grid = _reserved_grid(np.asarray(reserved, dtype=np.float64).reshape(-1, 4)
+                          / np.tile(scale, 2), cell)
     kept: list[int] = []
     where: list[int] = []
-    for k, r in enumerate(rows):
-        hw = widths[k] / 2
+    for (px_x, px_y), hw, r in zip(px, (w / 2 for w in widths), rows.tolist()):
         best = None
         for s, (kx, dx, dy) in enumerate(spots):
-            x, y = px[k, 0] + kx * hw + dx, px[k, 1] + dy
-            if (x - hw < edge[0] - _EPS or x + hw > edge[1] + _EPS or y - hh < edge[2] - _EPS
-                    or y + hh > edge[3] + _EPS):
+            x, y = px_x + kx * hw + dx, px_y + dy
+            if x - hw < left or x + hw > right or y - hh < bottom or y + hh > top:
                 continue
-            if len(blocked) and not np.all((np.abs(blocked[:, 0] - x) >= blocked[:, 2] + hw)
-                                           | (np.abs(blocked[:, 1] - y) >= blocked[:, 3] + hh)):
-                continue
-            cx, cy = int(np.floor(x / cell[0])), int(np.floor(y / cell[1]))
-            if not all(_apart(x, y, hw, hh, ox, oy, ow, hh)
+            cx, cy = math.floor(x / cell[0]), math.floor(y / cell[1])
+            if not all(abs(x - ox) >= hw + ow or abs(y - oy) >= hh + oh
                        for gx in (cx - 1, cx, cx + 1) for gy in (cy - 1, cy, cy + 1)
-                       for ox, oy, ow in grid.get((gx, gy), ())):
+                       for ox, oy, ow, oh in grid.get((gx, gy), ())):
                 continue
             # Free of labels: of such spots the one hiding fewest other dots (first if tied).
-            hidden = dots.count_in(x, y, hw, hh, own=int(r)) if dots is not None else 0
+            hidden = dots.count_in(x, y, hw, hh, own=r) if dots is not None else 0
             if best is None or hidden < best[0]:
                 best = (hidden, s, x, y, cx, cy)
             if hidden == 0:
                 break
         if best is not None:
             _, s, x, y, cx, cy = best
-            grid.setdefault((cx, cy), []).append((x, y, hw))
-            kept.append(int(r))
+            grid.setdefault((cx, cy), []).append((x, y, hw, hh))
+            kept.append(r)
             where.append(s)
-        if max_labels is not None and len(kept) >= max_labels:
-            break
+            if max_labels is not None and len(kept) >= max_labels:
+                break
     return np.array(kept, dtype=np.int64), np.array(where, dtype=np.int64)
+
+
+def _reserved_grid(boxes: np.ndarray, cell: tuple[float, float]) -> dict:
+    """Boxes (x, y, half width, half height) no label may overlap, filed under every cell they
+    reach: a label looks only at the cells around its own, and a cluster's name can be wider
+    than a cell."""
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    for x, y, hw, hh in boxes.tolist():
+        for gx in range(math.floor((x - hw) / cell[0]), math.floor((x + hw) / cell[0]) + 1):
+            for gy in range(math.floor((y - hh) / cell[1]), math.floor((y + hh) / cell[1]) + 1):
+                grid.setdefault((gx, gy), []).append((x, y, hw, hh))
+    return grid
 
 
 class _DotGrid:
