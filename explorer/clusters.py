@@ -370,7 +370,7 @@ def _spiral(width: float, height: float):
 # On a 3-D map a label is kept only this far (a share of the cube plotly draws the map in)
 # from every other label: a turning camera has no 2-D place that holds, but labels this far
 # apart in space rarely meet on screen, from any side.
-SPREAD_3D = 0.12
+SPREAD_3D = 0.2
 
 
 def spread_words(coords, *, min_distance: float = SPREAD_3D, first=(),

@@ -73,18 +73,31 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
     marked = [i for i, w in enumerate(words) if w in set(highlight)]
     labelled = word_labels(coords, words, view=view, first=marked, max_labels=max_labels)
     # A highlighted word is labelled on its own trace, on top: two labels on one spot blur.
-    labels = [plotly_text(w) if i in labelled and i not in marked else ""
-              for i, w in enumerate(words)]
+    shown = [i for i in sorted(labelled) if i not in marked]
     trace = _scatter(n)
     fig = go.Figure(trace(
-        x=frame["x"], y=frame["y"], mode="markers+text", text=labels, customdata=custom,
-        textposition=[labelled.get(i, "top center") for i in range(n)], hovertemplate=hover,
-        showlegend=False, textfont={"size": 11, "color": "#333"},
+        x=frame["x"], y=frame["y"], mode="markers", customdata=custom, showlegend=False,
+        # Hover reads the word from `hovertext`: unlabelled points have no text.
+        hovertext=[plotly_text(w) for w in words],
+        hovertemplate=hover.replace("%{text}", "%{hovertext}"),
         marker={"size": 7 if n < WEBGL_FROM else 4, "color": CROWD,
                 "line": {"width": 0.5, "color": "#555"}}))
-    # Hover reads the word from `text`; unlabelled points still need their word there.
-    fig.data[0].hovertext = [plotly_text(w) for w in words]
-    fig.data[0].hovertemplate = hover.replace("%{text}", "%{hovertext}")
+    labels = {"text": [plotly_text(words[i]) for i in shown],
+              "textposition": [labelled[i] for i in shown], "textfont": {"size": 11,
+                                                                        "color": "#333"}}
+    if n >= WEBGL_FROM:
+        # Labels on a WebGL trace of their own, drawn after the crowd: on the crowd's trace
+        # later dots cover them, and SVG lies under every WebGL layer. Plotly sets a label off
+        # by its marker's size: an unseen marker keeps the offsets of LABEL_SPOTS.
+        fig.add_trace(trace(x=frame["x"].iloc[shown], y=frame["y"].iloc[shown],
+                            mode="markers+text", marker={"size": 7, "opacity": 0},
+                            hoverinfo="skip", showlegend=False, name="labels", **labels))
+    else:
+        at = {i: k for k, i in enumerate(shown)}
+        fig.data[0].update(
+            mode="markers+text", textfont=labels["textfont"],
+            text=[labels["text"][at[i]] if i in at else "" for i in range(n)],
+            textposition=[labelled.get(i, "top center") for i in range(n)])
     if marked:
         part = frame.iloc[marked]
         fig.add_trace(trace(
@@ -102,7 +115,10 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
                      range=list(view[:2]))
     fig.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#999", automargin=True,
                      range=list(view[2:]))
-    fig.update_layout(title=title, height=HEIGHT, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    # The axis titles take ~25 px of the height: the plot area keeps the PLOT_PX the labels
+    # were laid out for (Chromium at 1280 px: 736 x 520).
+    fig.update_layout(title=title, height=HEIGHT + 25,
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
 
 

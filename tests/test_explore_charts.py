@@ -37,6 +37,9 @@ def test_axis_map_draws_many_points_in_webgl_and_labels_what_fits_not_the_first_
     # meet those), not 300 on top of each other.
     assert [b[4] for b in _label_boxes(fig)] == ["w0", "w1"]
     assert _overlaps(_label_boxes(fig)) == []
+    # The labels are a WebGL trace drawn after the crowd's, so its dots cannot bury them.
+    assert (fig.data[1].type, fig.data[1].mode) == ("scattergl", "markers+text")
+    assert fig.data[1].marker.opacity == 0 and fig.data[1].hoverinfo == "skip"
 
 
 @pytest.mark.parametrize("n", [4, 5, 60, 300, 1_000])
