@@ -368,9 +368,12 @@ def _spiral(width: float, height: float):
 
 
 # On a 3-D map a label is kept only this far (a share of the cube plotly draws the map in)
-# from every other label: a turning camera has no 2-D place that holds, but labels this far
-# apart in space rarely meet on screen, from any side.
-SPREAD_3D = 0.2
+# from every other label: a turning camera has no 2-D place that holds, but labels far apart
+# in space seldom meet on screen, from any side. Seen from 200 random sides (a 300 px cube,
+# labels 6.5 px a character and 14 px high), of the labels of a PCA map of the 1,000 most
+# frequent GloVe words 29 % meet another in the median view at 0.25 (24 labels), 50 % at 0.2
+# (42), 98 % for the first 300; of 60 words, 10 % (20 labels), 15 % (27), 62 % (all 60).
+SPREAD_3D = 0.25
 
 
 def spread_words(coords, *, min_distance: float = SPREAD_3D, first=(),

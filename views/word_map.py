@@ -223,9 +223,9 @@ def map_notes(frame, method, *, labelled: int | None = None) -> None:
              "(sphereized)."]
     if labelled is not None and labelled < len(frame):
         notes.append(f"{labelled:,} of the {len(frame):,} words are labelled: in the list's "
-                     "order, a word only when no labelled word is near it in space, so labels "
-                     "rarely cover each other as the map turns (Dimensions 2 places every label "
-                     "apart); hover a point or search for a word to see the rest.")
+                     "order, a word only when no labelled word is near it in space, so few "
+                     "labels cover each other however the map turns (Dimensions 2 places every "
+                     "label apart); hover a point or search for a word to see the rest.")
     if method == "tsne":
         notes.append("t-SNE keeps neighbours together but distances between far-apart groups "
                      "mean little.")
