@@ -33,14 +33,15 @@ import numpy as np
 from explorer.errors import InputError, check_choice, check_int
 from explorer.pca import fit_pca
 from explorer.projection import METHODS, MIN_POINTS, project
-from explorer.tsne import TSNE_DOF, TSNE_DOF_3D, TSNE_PERPLEXITY
+from explorer.tsne import (FFT_INTERVAL_UNITS, FFT_MIN_INTERVALS, TSNE_DOF, TSNE_DOF_3D,
+                           TSNE_PERPLEXITY)
 from explorer.umap_layout import KNN_THREADS, import_umap, nearest_neighbours
 from explorer.vectors import cache_dir
 
 MAX_WORDS = 100_000  # the Embedding Projector's load cap
 BIG_FROM = 10_000  # above this, t-SNE and UMAP take the approximate, cached route
 MAP_FOLDER = "maps"
-_VERSION = 4  # part of every key: a change of method makes earlier files unreachable
+_VERSION = 5  # part of every key: a change of method makes earlier files unreachable
 # Fewer neighbours and epochs than umap-learn's 15 and 200, more negative samples than its 5
 # and no minimum distance (its 0.1 keeps near words apart, which trustworthiness counts against
 # it): on 100,000 words about half its time at a higher trustworthiness@10 (bench_big_map).
@@ -175,7 +176,9 @@ def _tsne(data: np.ndarray, dims: int, seed: int, report: Progress) -> np.ndarra
     use_fft = dims == 2
     embedding = TSNEEmbedding(start, affinities, random_state=seed, n_jobs=_JOBS,
                               learning_rate=n / 12, dof=TSNE_DOF if use_fft else TSNE_DOF_3D,
-                              negative_gradient_method="fft" if use_fft else "bh")
+                              negative_gradient_method="fft" if use_fft else "bh",
+                              min_num_intervals=FFT_MIN_INTERVALS,
+                              ints_in_interval=FFT_INTERVAL_UNITS)
     total = sum(_TSNE_STEPS)
     done = [0]
 
