@@ -24,7 +24,7 @@ from explorer.tsne import TSNE_PERPLEXITY, default_perplexity, tsne
 from explorer.umap_layout import UMAP_NEIGHBOURS, umap_layout
 
 __all__ = ["METHODS", "MIN_POINTS", "TSNE_PERPLEXITY", "UMAP_NEIGHBOURS",
-           "default_perplexity", "nearest_neighbours", "neighbour_table", "project",
+           "axis_variance_shares", "default_perplexity", "nearest_neighbours", "neighbour_table", "project",
            "project_snapshots", "trustworthiness"]
 
 METHODS = ("pca", "tsne", "umap")
@@ -109,6 +109,36 @@ def project_snapshots(snapshots, *, epochs, method="pca", n_components=2, random
             coords.append(previous)
     parts = [_frame(c, row_ids, row_labels, epoch=e) for c, e in zip(coords, epochs)]
     return pd.concat(parts, ignore_index=True)
+
+
+def axis_variance_shares(matrix, coords) -> np.ndarray:
+    """The share of the rows' total variance that each axis of a linear map of them holds.
+
+    For a PCA of `matrix` itself these are its explained variance ratios; for the training
+    movie's PCA (fitted on every epoch stacked), the share of these rows' variance along the
+    movie's axes. Only linear maps (PCA) make sense here: t-SNE and UMAP have no such axes.
+
+    Example:
+        >>> rows = np.array([[1.0, 0], [-1, 0], [0, 0.5], [0, -0.5]])
+        >>> axis_variance_shares(rows, rows).round(4)  # the identity map: PCA's own axes
+        array([0.8, 0.2])
+
+    Args:
+        matrix: the rows mapped, one per point.
+        coords: their coordinates on the map, one row per point, one column per axis.
+
+    Returns:
+        One share per axis (zeros when every row is the same).
+    """
+    data = _check_matrix(matrix, name="matrix")
+    coords = np.asarray(coords, dtype=np.float64)
+    if coords.ndim != 2 or len(coords) != len(data):
+        raise InputError(f"`coords` must have one row per row of `matrix` ({len(data)}). "
+                         f"Received: coords of shape {coords.shape}")
+    total = data.var(axis=0).sum()
+    if total == 0:
+        return np.zeros(coords.shape[1])
+    return coords.var(axis=0) / total
 
 
 def nearest_neighbours(matrix, index, *, k=5, exclude=()) -> list[tuple[int, float]]:

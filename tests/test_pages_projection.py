@@ -1,10 +1,12 @@
 """AppTest: the Projection page for a trained tutorial model."""
 
 import json
+import re
 
 import pytest
 
 from tests.apptest_helpers import fresh_app, session_run, texts, visit
+from tests.test_pages_glove_text import values  # plotly's lists or typed arrays
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +97,20 @@ def test_umap_missing_is_explained_with_the_method_control(trained, monkeypatch)
     assert not at.warning
 
 
-def test_too_few_words_names_the_controls_that_help():
+def trained_projection(vocab_size: int, *, epochs: int = 2):
+    """A new session whose tutorial reviews are hashed into `vocab_size` ids (2 to 6 give 1 to
+    5 word ids, 8 gives 7 with no id unused), trained `epochs` epochs, on the Projection page."""
     at = visit(fresh_app(), "views/encode.py")
-    at.number_input(key="encode_vocab_size").set_value(3).run()
+    at.number_input(key="encode_vocab_size").set_value(vocab_size).run()
     visit(at, "views/train.py")
-    at.number_input(key="train_epochs").set_value(2).run()
+    at.number_input(key="train_epochs").set_value(epochs).run()
     at.button(key="train_start").click().run()
-    visit(at, "views/projection.py")
+    assert not at.exception
+    return visit(at, "views/projection.py")
+
+
+def test_too_few_words_names_the_controls_that_help():
+    at = trained_projection(3)
     assert "Only 2 ids to place, and a projection needs at least 4." in texts(at.warning)
     assert "the Vocabulary size on the Encode page" in texts(at.warning)
 
@@ -214,7 +223,6 @@ def test_the_perplexity_slider_stops_where_t_sne_still_spreads_the_words(trained
     assert not at.exception
     spec = json.loads(next(c for c in at.get("plotly_chart")
                            if c.proto.id.endswith("-projection_scatter")).proto.spec)
-    from tests.test_pages_glove_text import values  # plotly's lists or typed arrays
     xs = values(spec["data"][0]["x"])
     assert np.ptp(np.asarray(xs, dtype=float)) > 1.0, xs
     at.radio(key="projection_method").set_value("pca").run()
@@ -263,6 +271,11 @@ def map_traces(at) -> dict:
     """Trace name -> the labels it draws on the inspector map (from each point's customdata)."""
     return {t.get("name"): [c[1] for c in t["customdata"]]
             for t in json.loads(chart(at, MAP).proto.spec)["data"]}
+
+
+def map_trace(at, name: str) -> dict:
+    """One trace of the inspector map, by name ("words" holds every point)."""
+    return next(t for t in json.loads(chart(at, MAP).proto.spec)["data"] if t.get("name") == name)
 
 
 def select_on_map(at, points, *, box: bool = False):
@@ -369,12 +382,15 @@ def test_patterns_that_match_nothing_or_everything_say_so(tutorial_plus):
 def test_pca_variance_explained_on_the_trained_vectors(tutorial_plus):
     import numpy as np
 
-    from explorer.explore import variance_explained
-
     at = tutorial_plus
     labels = session_run(at).encoded.encoder.row_labels()
-    ids = [labels.index(w) for w in map_traces(at)["words"]]
-    shares = variance_explained(session_run(at).weights_after[ids].astype(np.float64), 2)
+    trace = map_trace(at, "words")
+    ids = [labels.index(c[1]) for c in trace["customdata"]]
+    # The map's axes are the movie's (one PCA of every epoch): each holds this share of the
+    # trained vectors' variance.
+    trained = session_run(at).weights_after[ids].astype(np.float64)
+    coords = np.column_stack([values(trace["x"]), values(trace["y"])])
+    shares = coords.var(axis=0) / trained.var(axis=0).sum()
     assert (f"PCA axis 1 explains {shares[0]:.1%} of the variance, axis 2 {shares[1]:.1%}"
             in texts(at.caption))
 
@@ -389,7 +405,6 @@ def test_axis_great_minus_awful_puts_positive_words_right(tutorial_plus):
     at.text_input(key="projection_axes_x").set_value("great - awful").run()
     assert not at.warning
     bars = axis_frame(at)
-    from tests.test_pages_glove_text import values
     score = dict(zip(bars["y"], values(bars["x"])))
     # awesome and rocks are only ever in positive reviews; horrible and cold only in negative.
     assert score["awesome"] > 0 and score["rocks"] > 0
@@ -428,12 +443,7 @@ def test_the_default_axis_is_the_two_words_the_model_leans_on_most(trained):
 
 
 def test_a_five_word_vocabulary_explores_with_messages_not_errors():
-    at = visit(fresh_app(), "views/encode.py")
-    at.number_input(key="encode_vocab_size").set_value(6).run()
-    visit(at, "views/train.py")
-    at.number_input(key="train_epochs").set_value(2).run()
-    at.button(key="train_start").click().run()
-    visit(at, "views/projection.py")
+    at = trained_projection(6)
     words = map_traces(at)["words"]
     assert 4 <= len(words) <= 5
     at.toggle(key="projection_map_clusters").set_value(True).run()
@@ -441,3 +451,134 @@ def test_a_five_word_vocabulary_explores_with_messages_not_errors():
     select_on_map(at, [(0, words[0])])
     assert len(neighbour_frame(at)) == len(words) - 1
     assert chart(at, "projection_movie") and not at.exception
+
+
+# --- padding and unused ids on the trained map; the map reuses the page's projection ----------
+
+APART = "padding and unused ids"
+
+
+def test_padding_and_unused_ids_on_the_trained_map_on_request(trained):
+    import numpy as np
+
+    at = visit(trained, "views/projection.py")
+    assert APART not in map_traces(at) and "(padding)" not in map_traces(at)["words"]
+    at.checkbox(key="projection_show_unused").check().run()
+    assert not at.exception
+    run = session_run(at)
+    words = map_traces(at)["words"]
+    assert len(words) == len(set(words)) == 50  # every row of the tutorial's 50-id table
+    apart = map_traces(at)[APART]
+    assert "(padding)" in apart and len(apart) == 50 - 15  # 15 ids hold the 18 words
+    unused = sorted(int(w.removeprefix("(unused) id ")) for w in apart if w != "(padding)")
+    assert unused == [i for i, label in enumerate(run.encoded.encoder.row_labels())
+                      if label == "(unused)"]
+    assert "Grey crosses: the padding row (id 0) and 34 unused ids." in texts(at.caption)
+    # The lesson: no review has their words, so training left them where they started.
+    np.testing.assert_array_equal(run.weights_after[unused], run.weights_before[unused])
+    assert "50 trained vectors (18 words, epoch 30)" in chart(at, MAP).proto.spec
+    # A click on an unused id selects it, as on a word.
+    row = words.index(f"(unused) id {unused[0]}")
+    select_on_map(at, [(row, words[row])])
+    assert map_traces(at)["selected"] == [words[row]]
+    names = list(map_traces(at))  # drawn in this order: the crosses under the highlights
+    assert names.index("words") < names.index(APART) < names.index("selected")
+    assert "points are labelled, where a label covers no other" in texts(at.caption)
+    at.checkbox(key="projection_show_unused").uncheck().run()
+    assert APART not in map_traces(at) and len(map_traces(at)["words"]) == 15
+
+
+def test_a_vocabulary_that_fills_every_id_has_no_unused_ones():
+    at = trained_projection(8)
+    at.checkbox(key="projection_show_unused").check().run()
+    assert not at.exception and not at.warning
+    assert len(map_traces(at)["words"]) == 8
+    assert map_traces(at)[APART] == ["(padding)"]
+    captions = texts(at.caption)
+    assert "Grey crosses: the padding row (id 0)." in captions
+    assert not re.search(r"\d+ unused ids?\b", captions)
+
+
+def scatter_coordinates(at, key: str, name: str | None = None) -> dict[str, tuple]:
+    """label -> (x, y) of one trace of a chart (the first, or the one named `name`)."""
+    data = json.loads(chart(at, key).proto.spec)["data"]
+    trace = data[0] if name is None else next(t for t in data if t.get("name") == name)
+    labels = trace["text"] if name is None else [c[1] for c in trace["customdata"]]
+    return dict(zip(labels, zip(values(trace["x"]), values(trace["y"]))))
+
+
+@pytest.mark.parametrize("method", ["pca", "tsne"])
+def test_the_trained_map_reuses_the_pages_projection(method, monkeypatch):
+    import streamlit as st
+
+    import explorer.projection
+    import ui.projection_explore
+
+    calls = {"snapshots": 0, "map": 0}
+
+    def counted(name, function):
+        def count(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return count
+
+    monkeypatch.setattr(explorer.projection, "project_snapshots",
+                        counted("snapshots", explorer.projection.project_snapshots))
+    monkeypatch.setattr(ui.projection_explore, "project",
+                        counted("map", ui.projection_explore.project))
+    st.cache_data.clear()  # an earlier test's projections would answer from the cache
+    at = trained_projection(50, epochs=5)
+    if method != "pca":
+        calls.update(snapshots=0, map=0)
+        at.radio(key="projection_method").set_value(method).run()
+    assert calls == {"snapshots": 1, "map": 0}, calls
+    # The last epoch on the page and the map below are the same numbers.
+    page = scatter_coordinates(at, "projection_scatter")
+    explored = scatter_coordinates(at, MAP, "words")
+    assert len(page) == 15 and explored == page
+    # Sphereized, the map is other rows: projected on its own, once.
+    at.checkbox(key="projection_map_sphereize").check().run()
+    assert calls == {"snapshots": 1, "map": 1}, calls
+    assert scatter_coordinates(at, MAP, "words") != page
+    # In 3-D the page's frame has a third axis; the 2-D map is projected on its own.
+    at.checkbox(key="projection_map_sphereize").uncheck().run()
+    at.radio(key="projection_dims").set_value(3).run()
+    assert calls["snapshots"] == 2 and calls["map"] == 2, calls
+    assert not at.exception
+
+
+# --- word axes on the smallest vocabularies ----------------------------------------------------
+
+@pytest.mark.parametrize("vocab_size, n_word_ids", [(3, 2), (4, 3), (5, 4), (6, 5)])
+def test_word_axes_work_from_two_word_ids(vocab_size, n_word_ids):
+    at = trained_projection(vocab_size)
+    run = session_run(at)
+    mapping = run.encoded.encoder.id_to_words
+    assert len(mapping) == n_word_ids
+    first, second = (mapping[i][0] for i in sorted(mapping)[:2])
+    at.text_input(key="projection_axes_x").set_value(f"{first} - {second}").run()
+    bars = axis_frame(at)
+    score = dict(zip(bars["y"], values(bars["x"])))
+    assert len(score) == n_word_ids
+    labels = run.encoded.encoder.row_labels()
+    assert score[labels[sorted(mapping)[0]]] > 0 > score[labels[sorted(mapping)[1]]]
+    assert f"of {n_word_ids} ids lie on the {first} side" in texts(at.caption)
+    at.text_input(key="projection_axes_y").set_value(first).run()
+    points = json.loads(chart(at, "projection_axes_map").proto.spec)["data"][0]
+    assert len(points["customdata"]) == n_word_ids
+    if n_word_ids < 4:  # no projection of so few ids, said once; the axes are still there
+        assert f"Only {n_word_ids} ids to place" in texts(at.warning)
+        assert "Exploring the trained space" not in texts(at.info)
+    else:
+        assert not at.warning and chart(at, MAP)
+    assert not at.exception
+
+
+def test_one_word_id_gets_one_message_in_place_of_the_axes():
+    at = trained_projection(2)
+    assert len(session_run(at).encoded.encoder.id_to_words) == 1
+    assert ("Word axes need at least 2 word ids, one for each side of an x axis such as "
+            "awesome - horrible; this model has 1. Raise the Vocabulary size on the Encode page"
+            in texts(at.info))
+    assert not [c for c in at.get("plotly_chart") if "projection_axes" in c.proto.id]
+    assert not at.exception

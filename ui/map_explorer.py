@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.clusters import MAX_CLUSTERS, cluster
@@ -31,6 +32,7 @@ METRIC_NAMES = {"cosine": "cosine", "euclidean": "euclidean"}
 SPACES = {"map": "the map's coordinates", "vectors": "the word vectors"}
 MAX_NEIGHBOURS = 50
 SHOWN_UNKNOWN = 10
+APART_COLOUR = "#7a7a7a"  # padding and unused ids: grey, not a class or cluster colour
 PREFIX = "word_map"  # the Word map page's keys; another page passes its own prefix
 _DEFAULTS = {"match": "word", "k": 10, "metric": "cosine", "sphereize": False,
              "clusters": False, "n_clusters": 8, "cluster_space": "map"}
@@ -87,7 +89,7 @@ def projected_rows(vectors, rows, sphereized: bool) -> np.ndarray:
 
 def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
              centre: str | None = None, sphereized: bool = False, prefix: str = PREFIX,
-             matrix=None, raw=None) -> None:
+             matrix=None, raw=None, apart=(), apart_name: str = "", variance=None) -> None:
     """The explorable 2-D map of `frame` (columns id, word, x, y), its controls and answers.
 
     Args:
@@ -106,6 +108,10 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
             words' unit, or sphereized, rows of `vectors`).
         raw: the same points' vectors as they are, for euclidean neighbours (default: `matrix`
             without `vectors`, else the rows of `vectors.raw`).
+        apart: rows that are not words (a trained table's padding and unused ids), drawn as
+            grey crosses over their dots, in a legend entry named `apart_name`.
+        variance: the share of the variance each of the map's two axes holds, for PCA
+            (default: `matrix`'s own principal axes', right when the map is a PCA of it).
     """
     state.remember(defaults(prefix))
     s = st.session_state
@@ -147,15 +153,18 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
     fig = explore_map(frame, hover=hover, selected=selected, neighbours=[i for i, _ in near],
                       matches=matches, categories=categories, clusters=clusters, title=title,
                       zoom=zoom)
+    if len(apart):
+        add_under_highlights(fig, apart_points(frame, list(apart), hover, name=apart_name))
     st.plotly_chart(fig, key=key("plot"), on_select="rerun",
                     selection_mode=("points", "box", "lasso"))
     labelled = sum(1 for t in fig.data for text in (t.text or ()) if text)
-    notes = [f"{labelled:,} words are labelled, where a label covers no other; hover a point "
+    notes = [f"{labelled:,} {'points' if len(apart) else 'words'} are labelled, where a label "
+             "covers no other; hover a point "
              "for its word. Click a word to select it and see its nearest words; drag a box or "
              "a lasso (in the chart's toolbar) to list the words inside it or to zoom in "
              "there, where more of them get labels."]
     if method == "pca":
-        shares = variance_explained(matrix, 2)
+        shares = variance_explained(matrix, 2) if variance is None else np.asarray(variance)
         notes.append(f"PCA axis 1 explains {shares[0]:.1%} of the variance, axis 2 "
                      f"{shares[1]:.1%} ({shares.sum():.1%} together).")
     if clusters is not None:
@@ -172,6 +181,28 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
     if boxed:
         _selected_words(frame, boxed, prefix, region=map_selection.selection_region(event),
                         sign=sign)
+
+
+def apart_points(frame: pd.DataFrame, rows: list[int], hover, *, name: str) -> go.Scatter:
+    """Grey crosses over the points of `rows`; clickable as the dots they cover (same row and
+    word in each point's customdata, the same hover)."""
+    part = frame.iloc[rows]
+    return go.Scatter(x=part["x"], y=part["y"], mode="markers", name=name, showlegend=True,
+                      customdata=[[r, frame["word"].iat[r]] for r in rows],
+                      hovertext=[hover[r] for r in rows], hoverinfo="text",
+                      marker={"symbol": "x-thin-open", "size": 9, "color": APART_COLOUR,
+                              "line": {"width": 2, "color": APART_COLOUR}})
+
+
+def add_under_highlights(fig, trace) -> None:
+    """Add `trace` over the map's dots but under its search matches, neighbours and selection,
+    so that a highlighted point stays on top."""
+    highlights = [i for i, t in enumerate(fig.data)
+                  if t.name in ("search matches", "selected") or (t.name or "").startswith(
+                      "neighbours")]
+    fig.add_trace(trace)
+    at = highlights[0] if highlights else len(fig.data) - 1
+    fig.data = fig.data[:at] + fig.data[-1:] + fig.data[at:-1]
 
 
 def _search(words, vectors, prefix: str = PREFIX):

@@ -19,8 +19,9 @@ from explorer.axes import UnknownAxisWordError, axis_coordinates, parse_axis
 from explorer.errors import InputError
 from explorer.explore import sphereize
 from explorer.explore_charts import axis_scatter, bias_bars
-from explorer.projection import MIN_POINTS, project
+from explorer.projection import MIN_POINTS, axis_variance_shares, project
 from explorer.spreadsheet import frame_to_csv
+from explorer.text import PADDING_ID
 from ui import map_explorer, projection_state, state
 from ui.markup import md, md_message
 
@@ -28,6 +29,10 @@ PREFIX = "projection_map"
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 MAX_BARS = 40  # one axis: the bar chart shows the ids at both ends, the CSV all of them
 AXIS_KEYS = {"x axis": "projection_axes_x", "y axis": "projection_axes_y"}
+# An axis such as awesome - horrible runs from one id's vector to another's: words on one id
+# share one vector (no direction between them), and a one-word axis on a lone id only ranks
+# that id against itself. Two ids are the least that can be placed apart on an axis.
+MIN_AXIS_IDS = 2
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -38,17 +43,24 @@ def cached_map(matrix, method, seed, perplexity, labels, ids):
 
 
 @st.fragment
-def explore_section(run, ids, words, hover, *, method: str, seed: int, perplexity) -> None:
+def explore_section(run, ids, words, hover, *, method: str, seed: int, perplexity,
+                    trained_frame=None, no_word_points: int = 0) -> None:
     """The inspector map of the trained vectors of `ids` (labelled `words`, hover `hover`).
 
-    `perplexity` is the page's t-SNE perplexity for exactly these points (None: the default).
+    Args:
+        perplexity: the page's t-SNE perplexity for exactly these points (None: the default).
+        trained_frame: the page's own 2-D projection of these ids' trained vectors (columns
+            id, word, x, y), shown as it is while the map shows all of them unsphereized
+            instead of projecting them a second time; None to project here.
+        no_word_points: how many of `ids` are padding or unused ids (the page places them on
+            request), drawn apart from the words.
     """
     st.subheader("Explore the trained space", divider="gray")
     st.caption(
         "The trained vectors, explored as in the Embedding Projector: click a point to see the "
         "words the model treats most alike, drag a box or a lasso to list and isolate words, "
-        "search by letters or a pattern. This map is always 2-D and uses the Method and seed "
-        "above; padding and unused ids are left out.")
+        "search by letters or a pattern. This map is always 2-D and uses the Method, seed and "
+        "\"Show padding and unused ids\" above.")
     by_label = dict(zip(words, ids))
     hover_of = dict(zip(ids, hover))
     kept = st.session_state.get(map_explorer.isolated_key(PREFIX))
@@ -60,26 +72,59 @@ def explore_section(run, ids, words, hover, *, method: str, seed: int, perplexit
     place = [by_label[w] for w in shown]
     raw = np.asarray(run.weights_after[place], dtype=np.float64)
     matrix = sphereize(raw) if sphereized else raw
-    try:
-        with st.spinner(f"{METHOD_NAMES[method]} of {len(place)} words…"):
-            frame = cached_map(matrix, method, seed,
-                               perplexity if len(place) == len(ids) else None,
-                               tuple(shown), tuple(place))
-    except InputError as error:
-        st.warning(md_message(error))
-        return
-    n_words = sum(len(w.split(", ")) for w in shown)
+    if trained_frame is not None and not sphereized and place == list(ids):
+        frame = trained_frame  # the same points as the page's map above: the same picture
+    else:
+        try:
+            with st.spinner(f"{METHOD_NAMES[method]} of {len(place)} words…"):
+                frame = cached_map(matrix, method, seed,
+                                   perplexity if len(place) == len(ids) else None,
+                                   tuple(shown), tuple(place))
+        except InputError as error:
+            st.warning(md_message(error))
+            return
+    mapping = run.encoded.encoder.id_to_words
+    no_word = [row for row, index in enumerate(place) if index == PADDING_ID or index not in mapping]
+    n_words = sum(len(mapping[index]) for index in place if index in mapping and index != PADDING_ID)
     title = (f"{METHOD_NAMES[method]} of {len(frame):,} trained vectors ({n_words:,} words, "
              f"epoch {run.epochs_run})")
     map_explorer.show_map(frame, projection_state.vocabulary(run), hover=[hover_of[i] for i in place],
                           title=title, method=method, sphereized=sphereized, prefix=PREFIX,
-                          matrix=matrix, raw=raw)
-    st.caption("Points are the trained vectors as they are: a word's length counts for "
-               "euclidean distance and for PCA." if not sphereized else
-               "Points are the trained vectors centred on their mean, then at unit length "
-               "(sphereized).")
+                          matrix=matrix, raw=raw, apart=no_word,
+                          apart_name="padding and unused ids",
+                          # The reused frame's axes are the movie's PCA of every epoch, not
+                          # these rows' own: say what share of their variance those axes hold.
+                          variance=axis_variance_shares(matrix, frame[["x", "y"]].to_numpy())
+                          if method == "pca" else None)
+    notes = ["Points are the trained vectors as they are: a word's length counts for euclidean "
+             "distance and for PCA." if not sphereized else
+             "Points are the trained vectors centred on their mean, then at unit length "
+             "(sphereized)."]
+    if no_word:
+        notes.append(no_word_note(run, [place[row] for row in no_word]))
+    elif no_word_points:
+        notes.append("The padding and unused ids are not among the isolated words.")
+    st.caption(" ".join(notes))
     st.download_button("Coordinates as CSV (id, word, x, y)", lambda: frame_to_csv(frame),
                        "trained_map.csv", "text/csv", key=f"{PREFIX}_download")
+
+
+def no_word_note(run, no_word_ids) -> str:
+    """What the grey crosses are, how many, and why they sit where they do."""
+    padding = PADDING_ID in no_word_ids
+    unused = len(no_word_ids) - padding
+    parts = (["the padding row (id 0)"] if padding else []) + (
+        [f"{unused:,} unused id{'s' * (unused != 1)}"] if unused else [])
+    said = [f"Grey crosses: {' and '.join(parts)}."]
+    if unused:
+        said.append("An unused id belongs to no word of your reviews, so training never moves "
+                    "it: it stays where it started.")
+    if padding:
+        said.append("Padding fills the empty slots of a review shorter than the Max length; "
+                    "it moves only as far as the model learns from those slots"
+                    + (" (here none: mask_zero makes the head skip padding)."
+                       if run.settings.mask_zero else "."))
+    return " ".join(said)
 
 
 def default_axis(run, leans) -> str:
@@ -99,6 +144,11 @@ def default_axis(run, leans) -> str:
 def axes_section(run, ids, words) -> None:
     """The model's ids placed on one or two word directions typed with its own words."""
     st.subheader("Word axes on the trained embedding", divider="gray")
+    if len(ids) < MIN_AXIS_IDS:
+        st.info(f"Word axes need at least {MIN_AXIS_IDS} word ids, one for each side of an x "
+                f"axis such as awesome - horrible; this model has {len(ids)}. Raise the "
+                "Vocabulary size on the Encode page, or add reviews with more words.")
+        return
     state.remember({"projection_axes_x": default_axis(run, projection_state.leans(run)),
                     "projection_axes_y": ""})
     s = st.session_state

@@ -13,7 +13,7 @@ from explorer.lean import class_shares
 from explorer.display import plotly_text
 from explorer.projection import (METHODS, MIN_POINTS, default_perplexity, nearest_neighbours,
                                  neighbour_table, project_snapshots)
-from explorer.text import NO_WORD_LABELS
+from explorer.text import NO_WORD_LABELS, UNUSED_LABEL
 from explorer.weights import used_ids
 from ui import projection_explore, projection_state, state
 from ui.common import trained_run
@@ -56,16 +56,50 @@ def render() -> None:
     c2.radio("Dimensions", [2, 3], key="projection_dims", persist_state="session", horizontal=True)
     c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="projection_seed",
                     persist_state="session")
-    c4.checkbox("Show padding and unused ids", key="projection_show_unused", persist_state="session")
+    c4.checkbox("Show padding and unused ids", key="projection_show_unused", persist_state="session",
+                help="Place id 0 (padding) and the ids no word of your reviews has on every map "
+                     "of this page too, as the Embedding Projector shows every row of the table: "
+                     "see where training leaves the rows it never reads.")
 
     labels = run.encoded.encoder.row_labels()
     ids = ids_to_place(labels)
-    words = [labels[i] for i in ids]
+    words = point_labels(labels, ids)
     perplexity = perplexity_slider(len(ids))
+    projected = space_and_movie(run, ids, words, labels, perplexity)
+    if projected is not None:
+        frames, colouring = projected
+        # The map below shows the same points: on a 2-D page it reuses the last frame above.
+        last = frames[frames["epoch"] == run.epochs_run]
+        trained_frame = (last[["id", "word", "x", "y"]].reset_index(drop=True)
+                         if int(s.projection_dims) == 2 and len(last) == len(ids) else None)
+        n_no_word = sum(labels[i] in NO_WORD_LABELS for i in ids)
+        projection_explore.explore_section(run, ids, words, colouring.hover,
+                                           method=s.projection_method, seed=int(s.projection_seed),
+                                           perplexity=perplexity, trained_frame=trained_frame,
+                                           no_word_points=n_no_word)
+    # The axes place words only, and need no projection: they stay when the plots cannot be drawn.
+    word_ids = used_ids(labels)
+    projection_explore.axes_section(run, word_ids, [labels[i] for i in word_ids])
+
+
+def point_labels(labels: list[str], ids: list[int]) -> list[str]:
+    """A label per placed id, none twice: its words, the Weights page's "(padding)", or its
+    "(unused)" with the id ("(unused) id 37"), so a map can tell one unused id from another.
+
+    >>> point_labels(["(padding)", "good", "(unused)", "bad, awful"], [1, 3, 0, 2])
+    ['good', 'bad, awful', '(padding)', '(unused) id 2']
+    """
+    return [f"{UNUSED_LABEL} id {i}" if labels[i] == UNUSED_LABEL else labels[i] for i in ids]
+
+
+def space_and_movie(run, ids, words, labels, perplexity):
+    """The space at one epoch, before and after, the movie: (the frames, the Colouring), or None
+    with a message when the settings above cannot be drawn."""
+    s = st.session_state
     problem = what_cannot_be_drawn(run, ids, labels)
     if problem:
         st.warning(md_message(problem))
-        st.stop()
+        return None
     snapshots, epochs = movie_frames(run, n_ids=len(ids))
     try:
         with st.spinner(f"{METHOD_NAMES[s.projection_method]} of {len(ids)} words over "
@@ -75,11 +109,11 @@ def render() -> None:
                                       int(s.projection_seed), perplexity)
     except InputError as error:
         st.warning(md_message(error))
-        st.stop()
+        return None
 
     trained = run.weights_after[ids]
     nearest = neighbour_table(trained, k=min(5, len(ids) - 1)) if len(ids) > 1 else [[] for _ in ids]
-    colouring = colour_by(run, ids, words, trained, nearest, vocab_size=len(labels))
+    colouring = colour_by(run, ids, words, labels, trained, nearest)
 
     # --- the space at one epoch ------------------------------------------------------------
     st.subheader("The embedding space", divider="gray")
@@ -89,20 +123,7 @@ def render() -> None:
     space_at_epoch(frames, epochs, words, trained, nearest, colouring, epochs_run=run.epochs_run)
 
     before_after_and_movie(run, frames, epochs, colouring)
-
-    # --- the Projector's panel on the trained vectors: words only, not padding or unused ids -
-    kept = [row for row, index in enumerate(ids) if labels[index] not in NO_WORD_LABELS]
-    word_ids = [ids[row] for row in kept]
-    if len(word_ids) < MIN_POINTS:
-        st.info(f"Exploring the trained space needs at least {MIN_POINTS} word ids; this model "
-                f"has {len(word_ids)}. Raise the Vocabulary size on the Encode page, or add "
-                "reviews with more words.")
-        return
-    projection_explore.explore_section(
-        run, word_ids, [words[row] for row in kept], [colouring.hover[row] for row in kept],
-        method=s.projection_method, seed=int(s.projection_seed),
-        perplexity=perplexity if len(word_ids) == len(ids) else None)
-    projection_explore.axes_section(run, word_ids, [words[row] for row in kept])
+    return frames, colouring
 
 
 def ids_to_place(labels: list[str]) -> list[int]:
@@ -190,16 +211,17 @@ def what_cannot_be_drawn(run, ids: list[int], labels: list[str]) -> str | None:
     return None
 
 
-def colour_by(run, ids, words, trained, nearest, *, vocab_size: int) -> Colouring:
+def colour_by(run, ids, words, labels, trained, nearest) -> Colouring:
     """The "Colour by" radio; which class each word pulls towards, in the model's eyes or in
-    the reviews, and the hover text of each point."""
+    the reviews, and the hover text of each point (`words`: the points' labels; `labels`: the
+    encoder's row labels)."""
     s = st.session_state
     # Class names are the user's text: escaped for markdown captions, and for plotly, whose
     # labels read HTML tags (<, > and & only: plotly prints &quot; literally).
     names = [plotly_text(name) for name in s.class_names]
     shown = [md(name) for name in s.class_names]
     leans = projection_state.leans(run)
-    shares = class_shares(run.encoded.padded, run.labels, vocab_size=vocab_size)
+    shares = class_shares(run.encoded.padded, run.labels, vocab_size=len(labels))
     st.radio("Colour by", list(COLOUR_BY), format_func=COLOUR_BY.get, key="projection_colour_by",
              persist_state="session", horizontal=True,
              help="The model's lean: how the trained model's answer moves when the word is taken "
@@ -213,7 +235,7 @@ def colour_by(run, ids, words, trained, nearest, *, vocab_size: int) -> Colourin
         negative, positive = shares.counts[index]
         seen = (f"in {negative} {names[0]} and {positive} {names[1]} reviews" if negative + positive
                 else "in no review")
-        return (f"<b>{words[row]}</b> (id {index})<br>lean {leans.values[index]:+.3f} · {seen}"
+        return (f"<b>{labels[index]}</b> (id {index})<br>lean {leans.values[index]:+.3f} · {seen}"
                 f"<br>norm {norms[row]:.3f} · nearest: " + ", ".join(words[j] for j in nearest[row]))
 
     hover = [hover_text(row, index) for row, index in enumerate(ids)]
