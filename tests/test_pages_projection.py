@@ -566,6 +566,14 @@ def test_word_axes_work_from_two_word_ids(vocab_size, n_word_ids):
     at.text_input(key="projection_axes_y").set_value(first).run()
     points = json.loads(chart(at, "projection_axes_map").proto.spec)["data"][0]
     assert len(points["customdata"]) == n_word_ids
+    # Bad input on the smallest vocabularies: two words of one id, a word the model lacks.
+    shared = mapping[sorted(mapping)[0]]
+    if len(shared) > 1:
+        at.text_input(key="projection_axes_x").set_value(f"{shared[0]} - {shared[1]}").run()
+        assert "`x axis` has no direction" in texts(at.warning)
+    at.text_input(key="projection_axes_x").set_value("zebra").run()
+    assert "x axis: 'zebra' is not in the vocabulary" in texts(at.warning)
+    at.text_input(key="projection_axes_x").set_value(f"{first} - {second}").run()
     if n_word_ids < 4:  # no projection of so few ids, said once; the axes are still there
         assert f"Only {n_word_ids} ids to place" in texts(at.warning)
         assert "Exploring the trained space" not in texts(at.info)
@@ -577,6 +585,7 @@ def test_word_axes_work_from_two_word_ids(vocab_size, n_word_ids):
 def test_one_word_id_gets_one_message_in_place_of_the_axes():
     at = trained_projection(2)
     assert len(session_run(at).encoded.encoder.id_to_words) == 1
+    assert "Only 1 id to place, and a projection needs at least 4." in texts(at.warning)
     assert ("Word axes need at least 2 word ids, one for each side of an x axis such as "
             "awesome - horrible; this model has 1. Raise the Vocabulary size on the Encode page"
             in texts(at.info))

@@ -63,3 +63,16 @@ def test_padding_and_unused_ids_are_grey_crosses_clickable_as_their_dots():
     assert list(trace.x) == [0, 2] and list(trace.y) == [0, -2]
     assert list(trace.hovertext) == ["hover 0", "hover 2"]
     assert trace.marker.symbol == "x-thin-open" and trace.marker.line.color == APART_COLOUR
+
+
+@pytest.mark.parametrize("n_points, webgl", [(4, False), (1_999, False), (2_000, True), (5_000, True)])
+def test_the_crosses_are_drawn_as_the_dots_are_svg_or_webgl(n_points, webgl):
+    import plotly.graph_objects as go
+
+    from ui.map_explorer import apart_points
+
+    frame = pd.DataFrame({"id": range(n_points), "word": [f"w{i}" for i in range(n_points)],
+                          "x": np.arange(n_points, dtype=float), "y": 0.0})
+    trace = apart_points(frame, [0, n_points - 1], ["h"] * n_points, name="padding and unused ids")
+    # An SVG trace would lie under the WebGL dots a map of 2,000 points or more is drawn with.
+    assert isinstance(trace, go.Scattergl) == webgl and list(trace.x) == [0, n_points - 1]

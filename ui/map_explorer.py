@@ -22,7 +22,7 @@ from explorer.clusters import MAX_CLUSTERS, cluster
 from explorer.errors import InputError
 from explorer.explore import (METRICS, nearest, read_categories, search, sphereize,
                               variance_explained)
-from explorer.explore_charts import explore_map
+from explorer.explore_charts import WEBGL_FROM, explore_map
 from explorer.spreadsheet import frame_to_csv
 from ui import map_selection, state
 from ui.markup import md, md_message
@@ -183,11 +183,13 @@ def show_map(frame: pd.DataFrame, vectors, *, hover, title: str, method: str,
                         sign=sign)
 
 
-def apart_points(frame: pd.DataFrame, rows: list[int], hover, *, name: str) -> go.Scatter:
+def apart_points(frame: pd.DataFrame, rows: list[int], hover, *, name: str):
     """Grey crosses over the points of `rows`; clickable as the dots they cover (same row and
     word in each point's customdata, the same hover)."""
     part = frame.iloc[rows]
-    return go.Scatter(x=part["x"], y=part["y"], mode="markers", name=name, showlegend=True,
+    # WebGL as the map's dots are from WEBGL_FROM points: an SVG trace lies under WebGL ones.
+    trace = go.Scattergl if len(frame) >= WEBGL_FROM else go.Scatter
+    return trace(x=part["x"], y=part["y"], mode="markers", name=name, showlegend=True,
                       customdata=[[r, frame["word"].iat[r]] for r in rows],
                       hovertext=[hover[r] for r in rows], hoverinfo="text",
                       marker={"symbol": "x-thin-open", "size": 9, "color": APART_COLOUR,

@@ -206,7 +206,8 @@ def what_cannot_be_drawn(run, ids: list[int], labels: list[str]) -> str | None:
     if len(ids) < MIN_POINTS:
         more = (" Tick \"Show padding and unused ids\" to place every id, or raise"
                 if not s.projection_show_unused and len(labels) >= MIN_POINTS else " Raise")
-        return (f"Only {len(ids)} ids to place, and a projection needs at least {MIN_POINTS}."
+        return (f"Only {len(ids)} id{'s' * (len(ids) != 1)} to place, and a projection needs at "
+                f"least {MIN_POINTS}."
                 f"{more} the Vocabulary size on the Encode page, or add reviews with more words.")
     return None
 
