@@ -82,21 +82,14 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
         hovertemplate=hover.replace("%{text}", "%{hovertext}"),
         marker={"size": 7 if n < WEBGL_FROM else 4, "color": CROWD,
                 "line": {"width": 0.5, "color": "#555"}}))
-    labels = {"text": [plotly_text(words[i]) for i in shown],
-              "textposition": [labelled[i] for i in shown], "textfont": {"size": 11,
-                                                                        "color": "#333"}}
     if n >= WEBGL_FROM:
-        # Labels on a WebGL trace of their own, drawn after the crowd: on the crowd's trace
-        # later dots cover them, and SVG lies under every WebGL layer. Plotly sets a label off
-        # by its marker's size: an unseen marker keeps the offsets of LABEL_SPOTS.
-        fig.add_trace(trace(x=frame["x"].iloc[shown], y=frame["y"].iloc[shown],
-                            mode="markers+text", marker={"size": 7, "opacity": 0},
-                            hoverinfo="skip", showlegend=False, name="labels", **labels))
+        fig.add_trace(label_layer(frame, shown, words, labelled,
+                                  textfont={"size": 11, "color": "#333"}))
     else:
-        at = {i: k for k, i in enumerate(shown)}
         fig.data[0].update(
-            mode="markers+text", textfont=labels["textfont"],
-            text=[labels["text"][at[i]] if i in at else "" for i in range(n)],
+            mode="markers+text", textfont={"size": 11, "color": "#333"},
+            text=[plotly_text(w) if i in labelled and i not in marked else ""
+                  for i, w in enumerate(words)],
             textposition=[labelled.get(i, "top center") for i in range(n)])
     if marked:
         part = frame.iloc[marked]
@@ -186,6 +179,22 @@ def units_per_px(view) -> tuple[float, float]:
     return (x1 - x0) / PLOT_PX[0], (y1 - y0) / PLOT_PX[1]
 
 
+def label_layer(frame: pd.DataFrame, rows, words, labelled: dict, *, textfont: dict):
+    """The labels of `rows` as a WebGL trace of their own, to draw after a crowd of WebGL dots.
+
+    On the crowd's own trace later dots cover its labels, and SVG text lies under every WebGL
+    layer. Plotly sets a label off by its marker's size: an unseen marker of the SVG maps' size
+    keeps the offsets LABEL_SPOTS measured. Each point carries its row and word, as every point
+    trace does, and takes no hover or click (those go to the dot under it).
+    """
+    rows = list(rows)
+    return go.Scattergl(
+        x=frame["x"].iloc[rows], y=frame["y"].iloc[rows], mode="markers+text",
+        text=[plotly_text(words[r]) for r in rows], textposition=[labelled[r] for r in rows],
+        textfont=textfont, marker={"size": 7, "opacity": 0}, hoverinfo="skip",
+        customdata=[[r, words[r]] for r in rows], showlegend=False, name="labels")
+
+
 def word_labels(coords, words, *, view, first=(), reserved=(),
                 max_labels: int | None = None) -> dict[int, str]:
     """Where each labelled row's label goes (a key of LABEL_SPOTS) on a 2-D map showing `view`
@@ -250,10 +259,14 @@ def explore_map(frame: pd.DataFrame, *, hover=None, selected: int | None = None,
     groups = _groups(n, categories, clusters)
     # A word drawn again on top gets its label there only: two labels on one spot blur.
     on_top = set(matches) | set(neighbours) | ({selected} if selected is not None else set())
+    base = {r: p for r, p in labelled.items() if r not in on_top}
     for name, rows, colour in groups:
         fig.add_trace(_points(trace, frame, rows, words, hover, name=name, colour=colour,
                               size=size, legend=len(groups) > 1,
-                              labelled={r: p for r, p in labelled.items() if r not in on_top}))
+                              labelled=base if n < WEBGL_FROM else {}))
+    if n >= WEBGL_FROM:  # over every group's dots (see label_layer); darker to read there
+        fig.add_trace(label_layer(frame, sorted(base), words, base,
+                                  textfont={"size": 11, "color": "#333"}))
     layers = [("search matches", list(matches), MATCH, "circle-open", 14),
               (f"neighbours of {words[selected]}" if selected is not None else "neighbours",
                list(neighbours), NEIGHBOUR, "circle", 11),

@@ -260,3 +260,24 @@ def test_a_quote_mark_word_is_labelled_as_a_quote_mark_not_as_an_entity():
     axis = axis_scatter(frame, x_title='"he"', y_title="b", highlight=['"'])
     assert list(axis.data[0].hovertext)[:3] == ['"', "a&lt;b", "it's"]
     assert '"he"' in axis.data[0].hovertemplate and "&quot;" not in axis.data[0].hovertemplate
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_a_webgl_map_draws_its_labels_over_every_dot_but_under_the_highlights(clustered):
+    frame = _glove_like(3_000)
+    coords = frame[["x", "y"]].to_numpy()
+    found = cluster(coords, frame["word"].tolist(), n_clusters=4) if clustered else None
+    fig = explore_map(frame, selected=0, neighbours=[1, 2], clusters=found)
+    names = [t.name for t in fig.data if not (t.name or "").startswith("region")]
+    at = names.index("labels")
+    # Dots of every group first (drawn without text), then the labels, then the highlights.
+    groups = [t for t in fig.data[:len(fig.data) - len(names) + at]
+              if not (t.name or "").startswith("region")]
+    assert len(groups) == (4 if clustered else 1) and not any(any(t.text or ()) for t in groups)
+    assert names[at + 1:] == ["neighbours of " + frame["word"].iloc[0], "selected"]
+    labels = fig.data[len(fig.data) - len(names) + at]
+    assert labels.type == "scattergl" and labels.marker.opacity == 0
+    assert labels.hoverinfo == "skip" and len(labels.text) > 30
+    assert [frame["word"].iloc[r] for r, _ in labels.customdata] == [w for _, w in
+                                                                    labels.customdata]
+    assert _overlaps(_label_boxes(fig)) == []
