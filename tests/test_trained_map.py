@@ -76,3 +76,18 @@ def test_the_crosses_are_drawn_as_the_dots_are_svg_or_webgl(n_points, webgl):
     trace = apart_points(frame, [0, n_points - 1], ["h"] * n_points, name="padding and unused ids")
     # An SVG trace would lie under the WebGL dots a map of 2,000 points or more is drawn with.
     assert isinstance(trace, go.Scattergl) == webgl and list(trace.x) == [0, n_points - 1]
+
+
+@pytest.mark.parametrize("n_points", [5, 60, 2_500])
+def test_the_crosses_go_over_the_dots_and_under_labels_and_highlights(n_points):
+    from explorer.explore_charts import explore_map
+    from ui.map_explorer import add_under_highlights, apart_points
+
+    rng = np.random.default_rng(n_points)
+    frame = pd.DataFrame({"id": range(n_points), "word": [f"w{i}" for i in range(n_points)],
+                          "x": rng.normal(size=n_points), "y": rng.normal(size=n_points)})
+    fig = explore_map(frame, selected=0, neighbours=[1, 2], matches=[3])
+    add_under_highlights(fig, apart_points(frame, [1, 4], list(frame["word"]), name="apart"))
+    names = [t.name for t in fig.data]
+    assert names[0] == "words" and names[-3:] == ["search matches", "neighbours of w0", "selected"]
+    assert names.index("apart") == (1 if n_points < 2_000 else names.index("labels") - 1)

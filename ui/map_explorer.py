@@ -197,10 +197,10 @@ def apart_points(frame: pd.DataFrame, rows: list[int], hover, *, name: str):
 
 
 def add_under_highlights(fig, trace) -> None:
-    """Add `trace` over the map's dots but under its search matches, neighbours and selection,
-    so that a highlighted point stays on top."""
+    """Add `trace` over the map's dots but under its labels' own layer (a WebGL map's) and its
+    search matches, neighbours and selection, so that labels and highlights stay on top."""
     highlights = [i for i, t in enumerate(fig.data)
-                  if t.name in ("search matches", "selected") or (t.name or "").startswith(
+                  if t.name in ("labels", "search matches", "selected") or (t.name or "").startswith(
                       "neighbours")]
     fig.add_trace(trace)
     at = highlights[0] if highlights else len(fig.data) - 1
