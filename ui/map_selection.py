@@ -30,7 +30,7 @@ def clear_button(prefix: str, words) -> None:
     """Clear the selection, under the map, while a remembered click is on it."""
     kept = st.session_state.get(f"{prefix}_clicked")
     if kept in words:
-        st.button(f"Clear the selection ({md(kept)})", key=f"{prefix}_clear",
+        st.button(f"Clear the selection: {md(kept)}", key=f"{prefix}_clear",
                   on_click=_forget, args=(prefix,))
 
 
