@@ -50,6 +50,50 @@ def test_the_live_chart_stays_in_percent_as_it_grows():
     assert {t.name: list(t.y) for t in live.data}["accuracy"] == [50.0, 87.5, 100.0]
 
 
+def _made_with_make_subplots(history, epochs):
+    # The figure as training_curves built it with plotly.subplots before its layout was
+    # written out by hand: the same figure, to the last attribute, is what a person sees.
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from explorer.charts.training import _mode, _shown
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy (%)"))
+    for col, metric in enumerate(("loss", "accuracy"), start=1):
+        for key, dash in ((metric, "solid"), (f"val_{metric}", "dash")):
+            values = history.get(key)
+            if values:
+                fig.add_trace(go.Scatter(
+                    x=list(range(1, len(values) + 1)), y=_shown(key, values),
+                    mode=_mode(len(values)), name=key, line={"dash": dash}), row=1, col=col)
+    if epochs:
+        fig.update_xaxes(range=[1, max(epochs, 2)])
+    fig.update_yaxes(range=[0, 102], ticksuffix=" %", row=1, col=2)
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def test_the_curves_are_the_two_panels_plotly_subplots_lays_out():
+    import pytest
+
+    cases = [({}, 100), ({"loss": [0.69]}, 1), ({"loss": [0.69], "accuracy": [0.5]}, None),
+             (HISTORY, 3), ({k: v * 20 for k, v in HISTORY.items()}, 60),
+             ({"loss": [0.7, float("nan")], "accuracy": [0.5, 0.5]}, 5)]
+    for history, epochs in cases:
+        ours = training_curves(history, epochs=epochs).to_plotly_json()
+        theirs = _made_with_make_subplots(history, epochs).to_plotly_json()
+        assert ours["layout"] == theirs["layout"], (history, epochs)
+        assert len(ours["data"]) == len(theirs["data"])
+        for mine, reference in zip(ours["data"], theirs["data"]):
+            assert mine.keys() == reference.keys(), (history, epochs)
+            for key in mine:
+                if key in ("x", "y"):
+                    assert list(mine[key]) == pytest.approx(list(reference[key]), nan_ok=True)
+                else:
+                    assert mine[key] == reference[key], (key, history, epochs)
+
+
 def test_the_runs_accuracy_comparison_is_in_percent_too():
     fig = compare_runs([{"label": "#1", "history": HISTORY}])
     assert [list(t.y) for t in fig.data] == [[50.0, 87.5, 100.0], [25.0, 50.0, 62.5]]
