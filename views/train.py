@@ -20,6 +20,13 @@ from ui.glove import default_vectors
 # epoch at tutorial speed (a hundred a second) it was never seen. The last epoch is always drawn.
 CHART_REDRAW_S = 0.5
 PROGRESS_REDRAW_S = 0.1
+# ... and while others wait in the server's line for a training slot (a room pressing Train at
+# once). Each redraw is Python on the server (~2-5 ms a chart, more on a loaded one) and a
+# plotly layout in the browser, taken from the trainings everyone waits for: a room of ten spent
+# 4 of its 48 GIL-seconds on live charts (py-spy). A chart every 2 s still grows in front of
+# its attendee, over the 3-8 s a run takes in a busy room.
+BUSY_CHART_REDRAW_S = 2.0
+BUSY_PROGRESS_REDRAW_S = 0.5
 # The radio's words for each of model.STARTS.
 START_LABELS = {
     "random": "Random (uniform ±0.05)",
@@ -216,6 +223,14 @@ def run_label(settings: ModelSettings, *, start: str, number: int) -> str:
     return runs.run_label(settings, start_label=START_LABELS[start], number=number)
 
 
+def redraw_pace(waiting: int) -> tuple[float, float]:
+    """Seconds between redraws of (the progress bar, the live chart) while `waiting` sessions
+    wait for a training slot."""
+    if waiting:
+        return BUSY_PROGRESS_REDRAW_S, BUSY_CHART_REDRAW_S
+    return PROGRESS_REDRAW_S, CHART_REDRAW_S
+
+
 def train_now(run, settings: ModelSettings, *, start: str) -> None:
     """Train `run` (the untrained run built from exactly these settings), drawing the curves
     as it learns; it becomes the session's run and the page is drawn again."""
@@ -227,8 +242,10 @@ def train_now(run, settings: ModelSettings, *, start: str) -> None:
     # The one figure the chart shows (each redraw only moves its data), and the epochs drawn.
     live = {"progress": 0, "chart": 0}
     progress_pace, chart_pace = Throttle(PROGRESS_REDRAW_S), Throttle(CHART_REDRAW_S)
+    line = training_queue()
 
     def draw(epoch: int, history: dict, *, last: bool = False) -> None:
+        progress_pace.seconds, chart_pace.seconds = redraw_pace(line.waiting)
         if live["progress"] != epoch and progress_pace.ready(force=last):
             progress.progress(epoch / settings.epochs,
                               text=epoch_text(epoch, settings.epochs, history))
@@ -251,7 +268,7 @@ def train_now(run, settings: ModelSettings, *, start: str) -> None:
                                     "leaves the line.")
 
     with training_session.training(run):
-        with training_queue().turn(on_wait):
+        with line.turn(on_wait):
             train(run, on_epoch=on_epoch)
         if run.epochs_run:  # ended early (the loss became NaN): show the epoch it reached
             draw(run.epochs_run, run.history, last=True)
