@@ -112,6 +112,10 @@ def main(argv: list[str]) -> int:
     preload()
     from streamlit.web import cli
 
+    from ui.server_tuning import serve_static_from_memory
+
+    serve_static_from_memory()
+
     if _option(argv, "--server.allowedHosts") is None:
         address = _option(argv, "--server.address") or "localhost"
         hosts = allowed_hosts(address, os.environ.get("EXPLORER_ALLOWED_HOSTS", ""))
