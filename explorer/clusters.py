@@ -412,18 +412,24 @@ def _spiral(width: float, height: float):
 # frequent GloVe words 29 % meet another in the median view at 0.25 (24 labels), 50 % at 0.2
 # (42), 98 % for the first 300; of 60 words, 10 % (20 labels), 15 % (27), 62 % (all 60).
 SPREAD_3D = 0.25
+# Up to this many points every one is labelled in 3-D: the tutorial's 15 words would otherwise
+# lose a third of their labels, and a few labels that meet as the map turns still read.
+LABEL_ALL_3D = 20
 
 
 def spread_words(coords, *, min_distance: float = SPREAD_3D, first=(),
-                 candidates: int = 20_000) -> np.ndarray:
+                 candidates: int = 20_000, label_all: int = LABEL_ALL_3D) -> np.ndarray:
     """Rows to label on a 3-D map: in row order (most frequent first), a row is kept when no
     kept row lies within `min_distance` of it, each axis scaled to the cube the map is drawn in
-    (its range becomes 0 to 1, as plotly's aspectmode "cube" draws it).
+    (its range becomes 0 to 1, as plotly's aspectmode "cube" draws it). A map of at most
+    `label_all` points labels every one.
 
-    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1], [0.5, 0.5, 0.5]]).tolist()
+    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1], [0.5, 0.5, 0.5]], label_all=0).tolist()
     [0, 2, 3]
-    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1]], first=[1]).tolist()
+    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1]], first=[1], label_all=0).tolist()
     [1, 2]
+    >>> spread_words([[0, 0, 0], [0.05, 0, 0], [1, 1, 1]], first=[1]).tolist()
+    [1, 0, 2]
 
     Args:
         coords: (n, 3) map coordinates (more columns: the first three count).
@@ -442,6 +448,8 @@ def spread_words(coords, *, min_distance: float = SPREAD_3D, first=(),
     ahead = [int(r) for r in dict.fromkeys(first) if 0 <= r < len(points)]
     order = np.concatenate([np.array(ahead, dtype=np.int64), np.setdiff1d(
         np.arange(len(points)), ahead, assume_unique=True)[:candidates]])
+    if len(points) <= label_all:
+        return order
     cells: dict[tuple[int, ...], list[int]] = {}  # cells one min_distance wide
     keys = np.floor(cube / min_distance).astype(np.int64)
     around = np.array(list(itertools.product((-1, 0, 1), repeat=cube.shape[1])))

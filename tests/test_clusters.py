@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explorer import clusters as clusters_module
-from explorer.clusters import (SPREAD_3D, cluster, label_anchors, label_size, place_labels,
+from explorer.clusters import (LABEL_ALL_3D, SPREAD_3D, cluster, label_anchors, label_size, place_labels,
                                place_words, spread_words)
 from explorer.errors import InputError
 from explorer.explore_charts import units_per_px, view_range
@@ -165,11 +165,18 @@ def test_on_a_crowded_map_fewer_labels_hide_a_dot_and_none_overlap(n, most):
 
 # --- 3-D labels: far apart in space ------------------------------------------------------------
 
-@pytest.mark.parametrize("n", [4, 5, 60, 300, 1_000])
+@pytest.mark.parametrize("n", [4, 5, 20])
+def test_a_small_3d_map_labels_every_word(n):
+    coords = np.random.default_rng(n).normal(size=(n, 3)) * 0.01  # however close together
+    assert spread_words(coords).tolist() == list(range(n))
+    assert spread_words(coords, first=[n - 1]).tolist() == [n - 1, *range(n - 1)]
+
+
+@pytest.mark.parametrize("n", [4, 5, 21, 60, 300, 1_000])
 def test_3d_labels_are_far_apart_in_the_cube_the_map_is_drawn_in(n):
     rng = np.random.default_rng(n)
     coords = rng.normal(size=(n, 3)) * [3.0, 1.0, 0.2]  # axes of unequal spread, as PCA gives
-    rows = spread_words(coords)
+    rows = spread_words(coords, label_all=0 if n <= LABEL_ALL_3D else LABEL_ALL_3D)
     cube = (coords - coords.min(axis=0)) / np.ptp(coords, axis=0)
     if len(rows) > 1:
         gaps = [np.linalg.norm(cube[a] - cube[b]) for a, b in itertools.combinations(rows, 2)]

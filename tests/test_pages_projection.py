@@ -47,6 +47,21 @@ def test_unused_ids_shown_on_request(trained):
     at.checkbox(key="projection_show_unused").uncheck().run()
 
 
+def test_3d_labels_every_word_of_a_small_map_and_says_so_when_some_go_unlabelled(trained):
+    at = visit(trained, "views/projection.py")
+    at.radio(key="projection_dims").set_value(3).run()
+    labels = [t for t in json.loads(scatter_spec(at))["data"][0]["text"] if t]
+    assert len(labels) == 15  # the tutorial's 15 word ids, every one labelled
+    assert not any("far apart in space" in c.value for c in at.caption)
+    at.checkbox(key="projection_show_unused").check().run()  # all 50 rows of the table
+    labels = [t for t in json.loads(scatter_spec(at))["data"][0]["text"] if t]
+    assert 4 <= len(labels) < 50
+    assert any(f"{len(labels)} of the 50 are labelled, only words far apart in space" in c.value
+               for c in at.caption)
+    at.checkbox(key="projection_show_unused").uncheck().run()
+    at.radio(key="projection_dims").set_value(2).run()
+
+
 def test_epoch_slider_changes_the_plot(trained):
     at = visit(trained, "views/projection.py")
     last = scatter_spec(at)

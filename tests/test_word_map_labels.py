@@ -11,7 +11,7 @@ import pytest
 
 from explorer import explore_charts
 from explorer.charts import projection_scatter, word_map
-from explorer.clusters import SPREAD_3D, label_size
+from explorer.clusters import LABEL_ALL_3D, SPREAD_3D, label_size
 
 SIZES = [4, 5, 60, 300, 1_000]
 
@@ -74,7 +74,7 @@ def _labelled_3d(fig):
                                   () if trace.text is None else list(trace.text)) if t}
 
 
-@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("n", sorted({*SIZES, LABEL_ALL_3D, LABEL_ALL_3D + 1}))
 @pytest.mark.parametrize("draw", ["word_map", "projection_scatter"])
 def test_3d_labelled_points_are_far_apart_in_the_drawn_cube(n, draw):
     frame = _frame(n, 3, seed=n)
@@ -84,9 +84,12 @@ def test_3d_labelled_points_are_far_apart_in_the_drawn_cube(n, draw):
     at = {w: i for i, w in enumerate(frame["word"])}
     cube = _cube(frame)
     rows = [at[w] for w in labelled]
+    assert highlight in labelled
+    if n <= LABEL_ALL_3D:
+        assert len(labelled) == n  # a small map labels every word
+        return
     gaps = [np.linalg.norm(cube[a] - cube[b]) for a, b in itertools.combinations(rows, 2)]
     assert not gaps or min(gaps) >= SPREAD_3D
-    assert highlight in labelled
     assert frame["word"].iloc[0] in labelled or np.linalg.norm(
         cube[0] - cube[at[highlight]]) < SPREAD_3D  # the most frequent, unless by the highlight
     assert len(labelled) >= min(n - 1, 10)

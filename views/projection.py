@@ -8,6 +8,7 @@ import streamlit as st
 
 from explorer.charts import before_after, projection_scatter, training_movie
 from explorer.errors import InputError
+from explorer.explore_charts import label_count
 from explorer.spreadsheet import frame_to_csv
 from explorer.lean import class_shares
 from explorer.display import plotly_text
@@ -266,12 +267,15 @@ def space_at_epoch(frames, epochs, words, trained, nearest, colouring: Colouring
     picked = st.selectbox("Find a word (highlight it and list its neighbours)", [""] + sorted(words),
                           key="projection_word", format_func=lambda w: w or "—")
     at_epoch = frames[frames["epoch"] == epoch]
-    st.plotly_chart(projection_scatter(at_epoch, color=colouring.colour,
-                                       class_names=colouring.names, hover=colouring.hover,
-                                       highlight=picked or None, scale=colouring.scale,
-                                       title=f"epoch {epoch} of {epochs_run}"),
-                    key="projection_scatter")
-    st.caption(f"{colouring.caption} Hover a point for its counts and nearest words.")
+    fig = projection_scatter(at_epoch, color=colouring.colour, class_names=colouring.names,
+                             hover=colouring.hover, highlight=picked or None,
+                             scale=colouring.scale, title=f"epoch {epoch} of {epochs_run}")
+    st.plotly_chart(fig, key="projection_scatter")
+    labelled = label_count(fig)
+    spread = (f" {labelled} of the {len(at_epoch)} are labelled, only words far apart in space,"
+              " so few labels meet however the map turns (Dimensions 2 labels more)."
+              if "z" in at_epoch and labelled < len(at_epoch) else "")
+    st.caption(f"{colouring.caption}{spread} Hover a point for its counts and nearest words.")
     if picked:
         row = words.index(picked)
         k = len(nearest[row])
