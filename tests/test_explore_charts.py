@@ -107,7 +107,8 @@ def _label_boxes(fig):
         (*fig.layout.xaxis.range, *fig.layout.yaxis.range))
     boxes = []
     for trace in fig.data:
-        places = trace.textposition if isinstance(trace.textposition, tuple) else ()
+        places = trace.textposition
+        places = [places] * len(trace.x) if isinstance(places, str) else places or ()
         for x, y, text, place in zip(trace.x, trace.y, trace.text or (), places):
             if text:
                 w, h = label_size(text, x_per_px=x_per_px, y_per_px=y_per_px)

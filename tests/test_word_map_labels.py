@@ -11,7 +11,8 @@ import pytest
 
 from explorer import explore_charts
 from explorer.charts import projection_scatter, word_map
-from explorer.clusters import LABEL_ALL_3D, SPREAD_3D, label_size
+from explorer.clusters import LABEL_ALL_3D, SPREAD_3D
+from tests.test_explore_charts import _label_boxes
 
 SIZES = [4, 5, 60, 300, 1_000]
 
@@ -25,23 +26,6 @@ def _frame(n, dims, seed=0):
     return pd.DataFrame({"word": words, **dict(zip("xyz", coords.T))})
 
 
-def _boxes(fig):
-    """(x0, x1, y0, y1, word) of every label drawn, where its textposition puts it."""
-    x_per_px, y_per_px = explore_charts.units_per_px(
-        (*fig.layout.xaxis.range, *fig.layout.yaxis.range))
-    out = []
-    for trace in fig.data:
-        places = trace.textposition
-        places = [places] * len(trace.x) if isinstance(places, str) else places
-        for x, y, text, place in zip(trace.x, trace.y, trace.text or (), places):
-            if text:
-                w, h = label_size(text, x_per_px=x_per_px, y_per_px=y_per_px)
-                kx, dx, dy = explore_charts.LABEL_SPOTS[place]
-                x, y = x + kx * w / 2 + dx * x_per_px, y + dy * y_per_px
-                out.append((x - w / 2, x + w / 2, y - h / 2, y + h / 2, text))
-    return out
-
-
 def _overlapping(boxes):
     return [(a[4], b[4]) for a, b in itertools.combinations(boxes, 2)
             if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]]
@@ -52,7 +36,7 @@ def test_2d_word_map_labels_never_overlap_nor_leave_the_plot(n):
     frame = _frame(n, 2)
     highlight = frame["word"].iloc[-1]  # the least frequent word, searched for
     fig = word_map(frame, highlight=highlight)
-    boxes = _boxes(fig)
+    boxes = _label_boxes(fig)
     assert _overlapping(boxes) == []
     (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
     assert [b[4] for b in boxes if b[0] < x0 or b[1] > x1 or b[2] < y0 or b[3] > y1] == []
