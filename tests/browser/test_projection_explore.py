@@ -8,13 +8,19 @@ CHART = f".{key_class('projection_map_plot')} .js-plotly-plot"
 TRAINING_TIMEOUT = 240
 
 
-def test_clicking_a_trained_word_highlights_its_neighbours(app: AppPage):
+def open_trained_projection(app: AppPage) -> None:
+    """Train the tutorial, then open the Projection page until its map of the trained space
+    is drawn."""
     app.open("train")
     with app.rerun_after(timeout=TRAINING_TIMEOUT):
         app.widget("train_start").locator("button").click()
     app.wait_for_text("Final accuracy", timeout=TRAINING_TIMEOUT)
     app.navigate("projection")
     app.page.locator(CHART).wait_for(state="visible")
+
+
+def test_clicking_a_trained_word_highlights_its_neighbours(app: AppPage):
+    open_trained_projection(app)
     app.widget("projection_map_plot").scroll_into_view_if_needed()
     app.page.wait_for_timeout(300)  # the chart settles after scrolling
     words = app.page.evaluate(TRACES, CHART)["words"]

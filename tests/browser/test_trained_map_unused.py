@@ -2,12 +2,11 @@
 ids" off and on: the tutorial's 15 word ids, then all 50 rows of its table, the padding row and
 the 34 unused ids drawn as grey crosses (test-artifacts/trained-map-*.png)."""
 
-from tests.browser import ARTIFACTS, AppPage, key_class
+from tests.browser import ARTIFACTS, AppPage
+from tests.browser.test_projection_explore import CHART, open_trained_projection
 from tests.browser.test_word_map_click import POINT_OF, TRACES
 
-CHART = f".{key_class('projection_map_plot')} .js-plotly-plot"
 APART = "padding and unused ids"
-TRAINING_TIMEOUT = 240
 
 
 def shoot_map(app: AppPage, name: str) -> None:
@@ -35,12 +34,7 @@ def shoot_map(app: AppPage, name: str) -> None:
 
 
 def test_padding_and_unused_ids_join_the_trained_map_on_request(app: AppPage):
-    app.open("train")
-    with app.rerun_after(timeout=TRAINING_TIMEOUT):
-        app.widget("train_start").locator("button").click()
-    app.wait_for_text("Final accuracy", timeout=TRAINING_TIMEOUT)
-    app.navigate("projection")
-    app.page.locator(CHART).wait_for(state="visible")
+    open_trained_projection(app)
     drawn = app.page.evaluate(TRACES, CHART)
     assert len(drawn["words"]) == 15 and APART not in drawn
     shoot_map(app, "trained-map-words-only")
