@@ -44,7 +44,7 @@ _LARGE_SCHEDULE = (125, 375)
 # for every cell and runs about twice as slow, so the FFT pays off from a few hundred points.
 _FFT_FROM = 500
 FFT_MIN_INTERVALS = 10
-FFT_INTERVAL_UNITS = 2
+_FFT_INTERVAL_UNITS = 2
 # openTSNE gives the same coordinates, to the bit, whatever the thread count; threads only
 # pay off on larger sets (a few dozen words run faster on one).
 _TSNE_JOBS = max(1, min(os.cpu_count() or 1, 4))
@@ -98,7 +98,7 @@ def tsne(data, n_components, random_state, perplexity, init) -> np.ndarray:
         np.array(start, dtype=np.float64), affinities, random_state=random_state, n_jobs=jobs,
         learning_rate=_tsne_learning_rate(n), dof=TSNE_DOF_3D if n_components == 3 else TSNE_DOF,
         negative_gradient_method="fft" if use_fft else "bh",
-        min_num_intervals=FFT_MIN_INTERVALS, ints_in_interval=FFT_INTERVAL_UNITS,
+        min_num_intervals=FFT_MIN_INTERVALS, ints_in_interval=_FFT_INTERVAL_UNITS,
     )
     exaggerated, plain = _tsne_schedule(n)
     if init is None and exaggerated:
