@@ -60,7 +60,7 @@ def explore_section(run, ids, words, hover, *, method: str, seed: int, perplexit
         "The trained vectors, explored as in the Embedding Projector: click a point to see the "
         "words the model treats most alike, drag a box or a lasso to list and isolate words, "
         "search by letters or a pattern. This map is always 2-D and uses the Method, seed and "
-        "\"Show padding, unused ids\" above.")
+        "\"Padding, unused ids\" above.")
     by_label = dict(zip(words, ids))
     hover_of = dict(zip(ids, hover))
     kept = st.session_state.get(map_explorer.isolated_key(PREFIX))

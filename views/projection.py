@@ -57,7 +57,7 @@ def render() -> None:
     c2.radio("Dimensions", [2, 3], key="projection_dims", persist_state="session", horizontal=True)
     c3.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="projection_seed",
                     persist_state="session")
-    c4.checkbox("Show padding, unused ids", key="projection_show_unused", persist_state="session",
+    c4.checkbox("Padding, unused ids", key="projection_show_unused", persist_state="session",
                 help="Place id 0 (padding) and the ids no word of your reviews has on every map "
                      "of this page too, as the Embedding Projector shows every row of the table: "
                      "see where training leaves the rows it never reads.")
@@ -205,7 +205,7 @@ def what_cannot_be_drawn(run, ids: list[int], labels: list[str]) -> str | None:
                 "PCA or t-SNE under Method, or install it (`pip install umap-learn`) and restart "
                 "the app.")
     if len(ids) < MIN_POINTS:
-        more = (" Tick \"Show padding, unused ids\" to place every id, or raise"
+        more = (" Tick \"Padding, unused ids\" to place every id, or raise"
                 if not s.projection_show_unused and len(labels) >= MIN_POINTS else " Raise")
         return (f"Only {len(ids)} id{'s' * (len(ids) != 1)} to place, and a projection needs at "
                 f"least {MIN_POINTS}."

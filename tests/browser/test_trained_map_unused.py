@@ -1,4 +1,4 @@
-"""The Projection page's map of the trained embedding in Chromium, with "Show padding, unused
+"""The Projection page's map of the trained embedding in Chromium, with "Padding, unused
 ids" off and on: the tutorial's 15 word ids, then all 50 rows of its table, the padding row and
 the 34 unused ids drawn as grey crosses (test-artifacts/trained-map-*.png)."""
 
