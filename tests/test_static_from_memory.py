@@ -4,6 +4,7 @@ files goes to Streamlit as before."""
 
 import asyncio
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 
 from ui.server_tuning import IMMUTABLE, StaticFromMemory
 
@@ -40,7 +41,10 @@ def get(app, path, *, method="GET", headers=()):
 
     scope = {"type": "http", "method": method, "path": path,
              "headers": [(k.encode(), v.encode()) for k, v in headers]}
-    asyncio.run(app(scope, receive, send))
+    # On a thread of its own: the browser tests' Playwright keeps an event loop running on this
+    # one for the whole session, and asyncio.run() refuses to start inside it.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body, bool(passed)
 
