@@ -23,6 +23,7 @@ with persistence.work_kept():
         # A room's attendee stays in the room across pages and refreshes (`member=`).
         room_state.keep_in_address()
         room_state.sidebar_note()
+        pages.open_at_top(page)
         page.run()
     except Exception:  # Streamlit's own stop and rerun signals are BaseExceptions and pass through.
         # A bug must never show the user a traceback or take their work: log it, say so, go on.

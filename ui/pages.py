@@ -89,3 +89,25 @@ def link(view: View, label: str | None = None, *, icon: str | None = None, where
     """`st.page_link` to `view` (in `where`, e.g. a column; else the page): the page's own
     title and icon unless `label` and `icon` are given."""
     (st if where is None else where).page_link(view.page(), label=label, icon=icon, **kwargs)
+
+
+_LAST_SHOWN = "_pages_last_shown"  # session key: the url path of the page drawn last
+
+
+def open_at_top(page: st.Page) -> None:
+    """Scroll the main column to its top when `page` replaces another page.
+
+    Streamlit keeps the column's scroll offset across a page change; the new page starts at
+    its top only when the old page's elements are cleared before the new ones arrive and the
+    column shrinks, which a busy server does not promise (CI saw the Train page, after "Next:
+    train a model", still scrolled where the Encode page had been). The script runs once, when
+    its element first appears; the page's path in it makes each change a new element.
+    """
+    before = st.session_state.get(_LAST_SHOWN)
+    st.session_state[_LAST_SHOWN] = page.url_path
+    if before is None or before == page.url_path:
+        return
+    # In the sidebar, under the menu, where its empty element adds no gap to the page itself.
+    st.sidebar.html(f"<script>/* {page.url_path} */ document.querySelector("
+                    "'[data-testid=\"stMain\"]')?.scrollTo(0, 0);</script>",
+                    unsafe_allow_javascript=True)

@@ -64,3 +64,22 @@ def test_a_page_opens_at_its_top_after_scrolling_the_one_before(app):
     app.page.wait_for_function(f"({scroll})() === 0", timeout=5000)
     app.page.wait_for_timeout(500)
     assert app.page.evaluate(scroll) == 0
+
+
+def test_a_page_opens_at_its_top_even_when_the_column_does_not_shrink_between_pages(app):
+    # What a busy server can do: the new page's elements arrive before the old page's are
+    # cleared, so the column never gets shorter than the scroll offset. A spacer outside
+    # Streamlit's elements keeps it tall here; the page must still open at its top.
+    app.open("encode")
+    main = "document.querySelector('[data-testid=\"stMain\"]')"
+    app.page.evaluate(f"() => {{ const spacer = document.createElement('div');"
+                      f" spacer.style.height = '20000px'; spacer.style.flex = 'none';"
+                      f" {main}.appendChild(spacer);"
+                      f" {main}.scrollTo(0, 1500); }}")
+    assert app.page.evaluate(f"() => {main}.scrollTop") > 500
+    with app.rerun_after():
+        app.page.locator('[data-testid="stPageLink"] a').last.click()  # "Next: train a model"
+    assert "/train" in app.page.url
+    app.page.wait_for_function(f"() => {main}.scrollTop === 0", timeout=5000)
+    app.page.wait_for_timeout(500)
+    assert app.page.evaluate(f"() => {main}.scrollTop") == 0
