@@ -70,10 +70,12 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
              + plotly_text(y_title) + ": %{customdata[2]:.4f}<extra></extra>")
     coords = frame[["x", "y"]].to_numpy(dtype=np.float64)
     view = view_range(coords, texts=words[:MARGIN_WORDS])
-    marked = [i for i, w in enumerate(words) if w in set(highlight)]
+    wanted = set(highlight)
+    marked = [i for i, w in enumerate(words) if w in wanted]
+    is_marked = set(marked)
     labelled = word_labels(coords, words, view=view, first=marked, max_labels=max_labels)
     # A highlighted word is labelled on its own trace, on top: two labels on one spot blur.
-    shown = [i for i in sorted(labelled) if i not in marked]
+    shown = [i for i in sorted(labelled) if i not in is_marked]
     trace = _scatter(n)
     fig = go.Figure(trace(
         x=frame["x"], y=frame["y"], mode="markers", customdata=custom, showlegend=False,
@@ -88,7 +90,7 @@ def axis_scatter(frame: pd.DataFrame, *, x_title: str, y_title: str, highlight=(
     else:
         fig.data[0].update(
             mode="markers+text", textfont={"size": 11, "color": "#333"},
-            text=[plotly_text(w) if i in labelled and i not in marked else ""
+            text=[plotly_text(w) if i in labelled and i not in is_marked else ""
                   for i, w in enumerate(words)],
             textposition=[labelled.get(i, "top center") for i in range(n)])
     if marked:
