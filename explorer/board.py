@@ -200,37 +200,64 @@ def run_workspace(store: Store, code, key, run_id) -> Workspace:
     return workspace_from_json(zlib.decompress(bytes(row.model)))
 
 
-def board(store: Store, code) -> Board:
-    """The board of room `code` (ended and expired rooms too, until they are cleaned up).
+@dataclass(frozen=True)
+class RoomNow:
+    """Who is in a room and which runs it has: what the board reads on every redraw.
 
-    Redrawn every couple of seconds by every presenter's tab, so only who is in the room and
-    the list of run ids are read each time; the runs' tables, curves and maps are rebuilt only
-    when that list (or the sweep) changed since the last call, in this process (`_derived`).
+    version: equal for two readings whose runs and sweep are the same (their drawings are).
     """
+
+    room: RoomInfo
+    people: tuple
+    run_ids: tuple
+    read_at: float
+    version: tuple
+
+
+def room_now(store: Store, code) -> RoomNow:
+    """Room `code` as it is now, in two small queries (ended and expired rooms too)."""
     room = room_info(store, code, open_only=False)
-    now = store.clock()
     m, r = schema.members.c, schema.room_runs.c
     with store.read() as connection:
-        people = connection.execute(sa.select(m.id, m.name, m.joined_at, m.training_at,
-                                              m.waiting_at, m.sweep_value).where(
-            (m.room_code == room.code) & m.left_at.is_(None)).order_by(m.joined_at)).all()
+        people = tuple(connection.execute(sa.select(m.id, m.name, m.joined_at, m.training_at,
+                                                    m.waiting_at, m.sweep_value).where(
+            (m.room_code == room.code) & m.left_at.is_(None)).order_by(m.joined_at)).all())
         ids = tuple(connection.execute(sa.select(r.id).where(r.room_code == room.code)
                                        .order_by(r.id)).scalars())
-        version = (store.url, room.code, ids, room.sweep)  # Sweep: frozen, a tuple of values
-        derived = _derived.get(version)
-        if derived is None:
-            derived = _derive(connection, room, ids, place=(store.url, room.code))
-            _derived.put(version, derived)
-    runs = derived["runs"]
+    return RoomNow(room, people, ids, store.clock(),
+                   (store.url, room.code, ids, room.sweep))  # Sweep: frozen, a tuple of values
+
+
+def board(store: Store, code) -> Board:
+    """The board of room `code` (ended and expired rooms too, until they are cleaned up)."""
+    return board_of(store, room_now(store, code))
+
+
+def board_of(store: Store, now: RoomNow, runs_as_of: RoomNow | None = None) -> Board:
+    """The board of room reading `now`, with its runs as of reading `runs_as_of` (default
+    `now`): the members as they are, the runs as last drawn, while a newer drawing is built.
+
+    Redrawn every couple of seconds by every presenter's tab, so the runs' tables, curves and
+    maps are rebuilt only when the list of run ids (or the sweep) changed since the last call,
+    in this process (`_derived`).
+    """
+    runs_as_of = runs_as_of or now
+    derived = _derived.get(runs_as_of.version)
+    if derived is None:
+        with store.read() as connection:
+            derived = _derive(connection, runs_as_of.room, runs_as_of.run_ids,
+                              place=(store.url, runs_as_of.room.code))
+        _derived.put(runs_as_of.version, derived)
     members = pd.DataFrame(
         [{"name": p.name, "joined_at": p.joined_at, "runs": derived["counts"].get(p.name, 0),
-          "training": _recent(p.training_at, now),
-          "waiting": not _recent(p.training_at, now) and _recent(p.waiting_at, now),
-          "swept": p.sweep_value} for p in people],
+          "training": _recent(p.training_at, now.read_at),
+          "waiting": not _recent(p.training_at, now.read_at) and _recent(p.waiting_at,
+                                                                          now.read_at),
+          "swept": p.sweep_value} for p in now.people],
         columns=["name", "joined_at", "training", "waiting", "runs", "swept"])
-    return Board(room=room, members=members, runs=runs, points=derived["points"],
+    return Board(room=now.room, members=members, runs=derived["runs"], points=derived["points"],
                  means=derived["means"], curves=derived["curves"], maps=derived["maps"],
-                 best=derived["best"], version=hash(version))
+                 best=derived["best"], version=hash(runs_as_of.version))
 
 
 def _recent(beat: float | None, now: float) -> bool:

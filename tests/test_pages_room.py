@@ -8,12 +8,20 @@ sessions of one server do.
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import pytest
 
 from tests.apptest_helpers import fresh_app, raw_texts, session_run, texts, training_line_full, visit
 from ui import pages, room_state
+
+
+@pytest.fixture(autouse=True)
+def board_drawings_wait(monkeypatch):
+    """A board redraw here waits for the drawing of new runs, as on a quiet server: these tests
+    read the board right after a run (tests/test_kept.py has the drawing built behind)."""
+    monkeypatch.setattr(room_state.DRAWINGS, "wait_seconds", 60)
 
 
 @pytest.fixture(autouse=True)
@@ -266,6 +274,28 @@ def test_a_finished_run_goes_to_the_board_and_the_presenter_can_open_the_best_as
     assert presenter.session_state["train_epochs"] == 5
 
 
+def test_while_new_runs_are_drawn_the_board_shows_the_last_drawing_then_the_new_one(monkeypatch):
+    presenter = start_room(sweep=("epochs", "5, 10"))
+    code, _ = code_and_key(presenter)
+    ada = join(code, "Ada")
+    train(ada)
+    drawn_now, real = threading.Event(), room_state.drawing
+    monkeypatch.setattr(room_state.DRAWINGS, "wait_seconds", 0.05)
+    monkeypatch.setattr(room_state, "drawing",
+                        lambda store, read: drawn_now.wait(30) and real(store, read))
+    presenter.run()
+    metrics = {m.label: m.value for m in presenter.metric}
+    assert not presenter.exception
+    assert (metrics["Attendees"], metrics["Runs"]) == ("1", "0")  # Ada is here, her run not drawn
+    drawn_now.set()
+    deadline = time.monotonic() + 30
+    while metrics["Runs"] != "1" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        metrics = {m.label: m.value for m in presenter.run().metric}
+    assert metrics["Runs"] == "1"
+    assert "Best run so far: Ada, Epochs 5" in said(presenter.success)
+
+
 def test_a_locked_room_refuses_a_run_with_other_settings_with_a_message():
     code, _ = code_and_key(start_room(locked=True))
     ada = join(code, "Ada")
@@ -345,7 +375,6 @@ def test_a_run_without_a_validation_split_says_so_in_the_runs_table_not_none():
 
 
 def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
-    import threading
 
     from explorer.board import board
 

@@ -357,6 +357,24 @@ def test_the_board_is_rebuilt_only_when_its_runs_change(store, started, runs, mo
     assert changed.runs["name"].tolist() == ["Ann", "Bo"]
 
 
+def test_a_board_drawn_from_an_earlier_reading_shows_its_runs_and_todays_members(store, started,
+                                                                               runs):
+    ann = room.join_room(store, started.code, "Ann")
+    room_board.post_run(store, ann.member_id, runs["v50"])
+    before = room_board.room_now(store, started.code)
+    bo = room.join_room(store, started.code, "Bo")
+    room_board.post_run(store, bo.member_id, runs["v20"])
+    room.set_training(store, ann.member_id, True)
+    now = room_board.room_now(store, started.code)
+    assert now.version != before.version and now.run_ids[:1] == before.run_ids
+    drawn = room_board.board_of(store, now, runs_as_of=before)
+    assert drawn.runs["name"].tolist() == ["Ann"]  # the runs as drawn before Bo's
+    assert drawn.version == room_board.board_of(store, before).version
+    assert drawn.members[["name", "training", "runs"]].values.tolist() == [
+        ["Ann", True, 1], ["Bo", False, 0]]  # who is here and trains: now; their runs: as drawn
+    assert room_board.board_of(store, now).runs["name"].tolist() == ["Ann", "Bo"]
+
+
 def test_the_same_run_posted_twice_is_kept_once(store, started, runs):
     ann = room.join_room(store, started.code, "Ann")
     first = room_board.post_run(store, ann.member_id, runs["v50"])

@@ -23,6 +23,8 @@ import threading
 
 import streamlit as st
 
+from explorer.kept import Kept
+
 MEMBER = "room_member"
 PRESENTER = "room_presenter"
 NOTE = "room_note"
@@ -31,6 +33,7 @@ MEMBER_PARAM = "member"
 ROOM_PARAM = "room"
 KEY_PARAM = "presenter"
 BEAT_SECONDS = 60.0  # "training" on the board is renewed this often (room.TRAINING_BEAT_SECONDS)
+DRAWING_WAIT_S = 0.25  # how long a board redraw waits for the drawing of new runs (then: next)
 
 _log = logging.getLogger("embedding_explorer")
 
@@ -44,6 +47,31 @@ def store():
 
 
 # --- attendee -------------------------------------------------------------------------------------
+
+# (database, room code) -> (the reading drawn, runs table, figures): built again only when the
+# runs change, and then behind the redraw (explorer/kept.py says why). Here, not in the page's
+# script, which runs afresh on each page run: so this process's presenters share it.
+DRAWINGS = Kept(wait_seconds=DRAWING_WAIT_S)
+
+
+def drawn(store, read):
+    """(the room reading drawn, its runs table, its board's figures) for room reading `read`,
+    or for an earlier reading while `read`'s drawing is built."""
+    return DRAWINGS.get((store.url, read.room.code), read.version,
+                        lambda: drawing(store, read))[1]
+
+
+def drawing(store, read):
+    """The drawing of room reading `read` (None and no figures before its first run)."""
+    from explorer.board import board_of
+    from explorer.room_charts import board_figures, runs_table
+
+    if not read.run_ids:
+        return read, None, {}
+    now = board_of(store, read)
+    return read, runs_table(now.runs, now.room.sweep.label if now.room.sweep else None), \
+        board_figures(now)
+
 
 def member_id() -> str | None:
     return st.session_state.get(MEMBER)

@@ -330,10 +330,13 @@ def leave_button(label: str) -> None:
 @st.fragment(run_every=BOARD_EVERY_S)
 def board_view(code: str, key: str) -> None:
     """The board: redrawn every BOARD_EVERY_S seconds on its own, without rerunning the page."""
-    from explorer.board import board, runs_csv
+    from explorer.board import board_of, room_now, runs_csv
     from explorer.room_charts import board_html, value_text
 
-    now = board(room_state.store(), code)
+    store = room_state.store()
+    fresh = room_now(store, code)
+    drawn_at, table, figures = room_state.drawn(store, fresh)
+    now = board_of(store, fresh, runs_as_of=drawn_at)
     label = now.room.sweep.label if now.room.sweep else None
     members = now.members
     st.subheader("The board", divider="gray")
@@ -357,7 +360,6 @@ def board_view(code: str, key: str) -> None:
         st.info("Nobody has joined yet. Show the code or the QR code to the room.")
     if not len(now.runs):
         return
-    table, figures = drawn(now, label)
     with st.container(key="room_board_runs"):
         st.dataframe(without_blanks(table), hide_index=True,
                      height=min(38 + 35 * len(table), 420))
@@ -384,27 +386,6 @@ def without_blanks(table):
     if VALIDATION_COLUMN not in table or not table[VALIDATION_COLUMN].isna().any():
         return table
     return table.style.format(precision=1, na_rep="no split", subset=[VALIDATION_COLUMN])
-
-
-_DRAWN: dict = {}  # room code -> (board version, runs table, figures): one per room
-
-
-def drawn(now, label: str | None):
-    """The runs table and the charts of board `now`, built again only when its runs changed.
-
-    Building the plotly figures took most of a redraw (py-spy on a room of ten: ~0.2 s each
-    time, with the GIL held), every two seconds in every presenter's tab, although the runs
-    change only when someone finishes one. Shared by the presenter tabs of this process.
-    """
-    from explorer.room_charts import board_figures, runs_table
-
-    kept = _DRAWN.get(now.room.code)
-    if kept is None or kept[0] != now.version:
-        kept = (now.version, runs_table(now.runs, label), board_figures(now))
-        while len(_DRAWN) >= 16:  # old rooms' drawings go first
-            _DRAWN.pop(next(iter(_DRAWN)))
-        _DRAWN[now.room.code] = kept
-    return kept[1], kept[2]
 
 
 def best_run(now, key: str) -> None:

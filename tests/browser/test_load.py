@@ -601,7 +601,11 @@ _RECORD_REDRAWS_JS = """() => {
     const now = app.getAttribute('data-test-script-state');
     if (now === 'running' && started === null) started = performance.now();
     if (now === 'notRunning' && started !== null) {
-      window.__redraws.push([Date.now(), (performance.now() - started) / 1000]);
+      // With the Runs metric as drawn, so a slow redraw can be matched to a new run.
+      const runs = [...document.querySelectorAll('[data-testid="stMetric"]')]
+        .find(m => m.innerText.startsWith('Runs'));
+      window.__redraws.push([Date.now(), (performance.now() - started) / 1000,
+                             runs ? runs.innerText.trim().split(/\\s+/).pop() : '']);
       started = null;
     }
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
@@ -630,6 +634,16 @@ def room_topology(kind: str, pg_cluster=None):
         proxy = stack.enter_context(start_nginx(
             [s.base_url.removeprefix("http://") for s in servers], port=free_port()))
         yield proxy.base_url, [s.pid for s in servers]
+
+
+def slowest_redraws(redrawn: list[tuple[float, float, str]], count: int = 6) -> str:
+    """The `count` slowest board redraws as "at s: seconds (runs)", marked * where the redraw
+    drew a run count the one before it did not."""
+    new_run = {index for index in range(1, len(redrawn))
+               if redrawn[index][2] != redrawn[index - 1][2]}
+    slowest = sorted(range(len(redrawn)), key=lambda index: -redrawn[index][1])[:count]
+    return ", ".join(f"{redrawn[i][0]:.0f}: {redrawn[i][1]:.2f} ({redrawn[i][2]}"
+                     f"{'*' if i in new_run else ''})" for i in sorted(slowest))
 
 
 def total_rss(pids: list[int]) -> int:
@@ -774,9 +788,10 @@ def test_a_room_of_thirty_sweeps_vocabulary_size_and_the_board_keeps_up(browser,
             presenter.wait()
             presenter.screenshot(f"load-room-board-{kind}")
             attendees[0].screenshot(f"load-room-attendee-{kind}")
-            redraws = [seconds for when, seconds in
-                       presenter.page.evaluate("() => window.__redraws")
+            redrawn = [(when / 1000 - clicked_at, seconds, runs_drawn) for when, seconds, runs_drawn
+                       in presenter.page.evaluate("() => window.__redraws")
                        if when / 1000 >= clicked_at]
+            redraws = [seconds for _, seconds, _ in redrawn]
             runs = presenter.read_table(presenter.widget("room_board_runs"))
             presenter.assert_no_exception()
         finally:
@@ -801,7 +816,9 @@ def test_a_room_of_thirty_sweeps_vocabulary_size_and_the_board_keeps_up(browser,
           f"s; CPU seconds from the first click to every run on the board: "
           f"{', '.join(f'{name} {seconds:.0f}' for name, seconds in cpu_used.items())} (of "
           f"{all_runs * psutil.cpu_count():.0f}); machine load "
-          f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs.")
+          f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs. The slowest redraws "
+          f"(s after the first click: seconds, runs drawn; * a new run): "
+          f"{slowest_redraws(redrawn)}.")
     assert sorted(runs["Vocabulary size"], key=int) == [str(v) for v in ROOM_VALUES]
     assert len(set(runs["Name"])) == ROOM_ATTENDEES
     assert all_runs <= ROOM_RUNS_SECONDS, f"every run on the board after {all_runs:.1f} s"

@@ -1,0 +1,82 @@
+"""A value rebuilt behind the one on show: what a page redrawn every few seconds draws from.
+
+The room's board is redrawn every two seconds in each presenter's tab, and its runs change
+only when someone finishes one. Building the new drawing (reading the runs, projecting the new
+run's words, the plotly figures) took most of the slowest redraws on a busy server (1.3-2.5 s
+in a room of thirty, each one the redraw that drew a new run). `Kept` builds the new version on
+a thread of its own and waits for it only a moment; meanwhile the redraw shows the drawing it
+has, and the next redraw shows the new one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """The last value built for each key, with the version it was built for (thread-safe).
+
+    Args:
+        wait_seconds: how long `get` waits for a newer version before it returns the kept one.
+        size: keys kept; the least recently asked for goes first.
+    """
+
+    def __init__(self, wait_seconds: float, size: int = 16):
+        self.wait_seconds, self.size = wait_seconds, size
+        self._kept: OrderedDict[Hashable, tuple[Hashable, T]] = OrderedDict()
+        self._building: dict[Hashable, tuple[Hashable, threading.Thread]] = {}
+        self._failed: set[Hashable] = set()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version: Hashable, build: Callable[[], T]) -> tuple[Hashable, T]:
+        """(the version, the value) for `key`: `version` if it is built, or can be within
+        `wait_seconds`, else the one kept before it while `build()` goes on behind.
+
+        With nothing kept for `key`, or after a build of it failed, `build()` runs here, so its
+        error reaches the caller.
+        """
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+            if kept is not None and kept[0] == version:
+                return kept
+            in_time = kept is None or key in self._failed
+            if not in_time:
+                building = self._building.get(key)
+                if building is None or not building[1].is_alive():
+                    building = (version, threading.Thread(
+                        target=self._build, args=(key, version, build), daemon=True,
+                        name=f"kept-{key}"))
+                    self._building[key] = building
+                    building[1].start()
+        if in_time:
+            value = build()
+            self._put(key, version, value)
+            return version, value
+        building[1].join(self.wait_seconds)
+        with self._lock:
+            return self._kept.get(key, kept)
+
+    def _build(self, key, version, build) -> None:
+        try:
+            value = build()
+        except Exception:  # noqa: BLE001 - the next get builds in its own call and raises
+            with self._lock:
+                self._failed.add(key)
+            return
+        self._put(key, version, value)
+
+    def _put(self, key, version, value) -> None:
+        with self._lock:
+            self._failed.discard(key)
+            self._kept[key] = (version, value)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                old, _ = self._kept.popitem(last=False)
+                self._building.pop(old, None)
