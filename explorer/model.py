@@ -40,6 +40,10 @@ MAX_OUTPUT_DIM = 1024
 MAX_EPOCHS = 2000
 MAX_BATCH_SIZE = 4096
 LSTM_UNITS = 16
+# Batches per compiled call of fit's train function. Each call costs ~3 ms of Python (dispatch,
+# Optional unwrapping) on top of ~1 ms of work at these sizes; 64 runs a whole epoch of the
+# samples in one call. The batches, their order and every update are the same as one batch a call.
+STEPS_PER_EXECUTION = 64
 SNAPSHOT_BUDGET_BYTES = 50 * 2**20
 
 
@@ -148,7 +152,7 @@ def build_model(*, vocab_size: int, max_length: int, settings: ModelSettings,
                                       "config": {"learning_rate": float(settings.learning_rate)}})
     # XLA compilation costs more than it saves on models this small.
     model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"],
-                  jit_compile=False)
+                  jit_compile=False, steps_per_execution=STEPS_PER_EXECUTION)
     return model
 
 
