@@ -46,7 +46,7 @@ def store():
     return Store()
 
 
-# --- attendee -------------------------------------------------------------------------------------
+# --- the presenter's board -----------------------------------------------------------------------
 
 # (database, room code) -> (the reading drawn, runs table, figures): built again only when the
 # runs change, and then behind the redraw (explorer/kept.py says why). Here, not in the page's
@@ -72,6 +72,8 @@ def drawing(store, read):
     return read, runs_table(now.runs, now.room.sweep.label if now.room.sweep else None), \
         board_figures(now)
 
+
+# --- attendee -------------------------------------------------------------------------------------
 
 def member_id() -> str | None:
     return st.session_state.get(MEMBER)
