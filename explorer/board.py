@@ -11,15 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 import zlib
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from explorer.kept import Recent
 from explorer.room import TRAINING_BEAT_SECONDS, RoomInfo, check_presenter, member, room_info
 from explorer.spreadsheet import frame_to_csv
 from explorer.store import schema
@@ -286,28 +285,8 @@ def _derive(connection, room: RoomInfo, ids: tuple, place: tuple) -> dict:
             "counts": runs.groupby("name").size().to_dict() if len(runs) else {}}
 
 
-class _Recent:
-    """The last few boards' run-derived parts, by what they were built from (thread-safe)."""
-
-    def __init__(self, size: int = 16):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_derived = _Recent()
-_frames = _Recent(size=256)  # (database, room, run id) -> that run's words in PCA
+_derived = Recent()
+_frames = Recent(size=256)  # (database, room, run id) -> that run's words in PCA
 
 
 def runs_csv(board_: Board) -> str:
