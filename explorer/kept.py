@@ -4,8 +4,8 @@ The room's board is redrawn every two seconds in each presenter's tab, and its r
 only when someone finishes one. Building the new drawing (reading the runs, projecting the new
 run's words, the plotly figures) took most of the slowest redraws on a busy server (1.3-2.5 s
 in a room of thirty, each one the redraw that drew a new run). `Kept` builds the new version on
-a thread of its own and waits for it only a moment; meanwhile the redraw shows the drawing it
-has, and the next redraw shows the new one. `Recent`, the small least-recently-used cache it
+a thread of its own and waits for it at most `wait_seconds` (the board: not at all); meanwhile
+the redraw shows the drawing it has, and the next redraw shows the new one. `Recent`, the small least-recently-used cache it
 keeps values in, also holds the board's derived tables and maps (explorer/board.py).
 """
 
