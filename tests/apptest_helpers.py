@@ -45,6 +45,19 @@ def session_run(at: AppTest):
     return getattr(held, "value", None)
 
 
+def run_beside(at: AppTest) -> AppTest:
+    """`at.run()` while another AppTest's run goes on in a thread. Each run puts a mock of
+    Streamlit's Runtime singleton in place and sets it to None when it ends, which left the
+    other run without one ("Runtime hasn't been created!" in its thread, at its next rerun)."""
+    from streamlit.runtime import Runtime
+
+    theirs = Runtime._instance
+    try:
+        return at.run()
+    finally:
+        Runtime._instance = theirs
+
+
 @contextmanager
 def training_line_full(hold_s: float = 60.0):
     """Every training slot of the server taken, as by other sessions training; yields the Event

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from tests.apptest_helpers import fresh_app, raw_texts, session_run, texts, training_line_full, visit
+from tests.apptest_helpers import (fresh_app, raw_texts, run_beside, session_run, texts,
+                                   training_line_full, visit)
 from ui import pages, room_state
 
 
@@ -395,7 +396,7 @@ def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
         while marks() != ([False], [True]) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert marks() == ([False], [True])  # pressed Train, but waits in line
-        presenter.run()
+        run_beside(presenter)
         metrics = {m.label: m.value for m in presenter.metric}
         assert (metrics["Training now"], metrics["Waiting"]) == ("0", "1")
         members = presenter.dataframe[0].value
