@@ -7,6 +7,7 @@ sessions of one server do.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -373,6 +374,20 @@ def test_a_run_without_a_validation_split_says_so_in_the_runs_table_not_none():
     assert by_name["Ann"] == "no split"  # Ann's value is 0: no reviews held out
     assert re.fullmatch(r"\d+\.\d", by_name["Bo"]), by_name
     assert "None" not in runs.astype(str).to_numpy().ravel().tolist()
+    for column in ("Training accuracy (%)", "Time (s)"):  # 5.0 beside 4.9, not 5
+        assert all(re.fullmatch(r"\d+\.\d", v) for v in runs[column]), runs[column]
+
+
+def test_the_runs_table_writes_its_percentages_and_times_with_one_decimal():
+    presenter = start_room()
+    code, _ = code_and_key(presenter)
+    train(join(code, "Ann"))
+    presenter.run()
+    runs = presenter.dataframe[1]
+    formats = {column: config.get("type_config", {}).get("format")
+               for column, config in json.loads(runs.proto.columns).items()}
+    assert formats["Training accuracy (%)"] == formats["Time (s)"] == "%.1f"
+    assert "Validation accuracy (%)" not in shown_cells(runs)  # no split in this room: no column
 
 
 def test_the_board_tells_an_attendee_waiting_for_a_turn_from_one_training():
