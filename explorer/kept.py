@@ -5,8 +5,9 @@ only when someone finishes one. Building the new drawing (reading the runs, proj
 run's words, the plotly figures) took most of the slowest redraws on a busy server (1.3-2.5 s
 in a room of thirty, each one the redraw that drew a new run). `Kept` builds the new version on
 a thread of its own and waits for it at most `wait_seconds` (the board: not at all); meanwhile
-the redraw shows the drawing it has, and the next redraw shows the new one. `Recent`, the small least-recently-used cache it
-keeps values in, also holds the board's derived tables and maps (explorer/board.py).
+the redraw shows the drawing it has, and the next redraw shows the new one. `Recent`, the small
+least-recently-used cache it keeps values in, also holds the board's derived tables and maps
+(explorer/board.py).
 """
 
 from __future__ import annotations

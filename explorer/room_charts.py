@@ -186,6 +186,12 @@ def board_figures(board) -> dict[str, go.Figure]:
     return figures
 
 
+TRAINING_COLUMN, VALIDATION_COLUMN = "Training accuracy (%)", "Validation accuracy (%)"
+TIME_COLUMN = "Time (s)"
+# The runs table's numbers shown with one decimal each (5.0 s beside 4.9 s, not 5 beside 4.9).
+ONE_DECIMAL = (TRAINING_COLUMN, VALIDATION_COLUMN, TIME_COLUMN)
+
+
 def runs_table(runs: pd.DataFrame, swept_label: str | None = None) -> pd.DataFrame:
     """The board's runs as people read them: accuracies in %, seconds rounded, newest first.
 
@@ -196,10 +202,10 @@ def runs_table(runs: pd.DataFrame, swept_label: str | None = None) -> pd.DataFra
         "Name": runs["name"],
         **({swept_label: [value_text(v) for v in runs["swept"]]} if swept_label else {}),
         "Epochs": runs["epochs"].astype(int),
-        "Training accuracy (%)": (100 * runs["accuracy"]).round(1),
-        **({"Validation accuracy (%)": (100 * runs["val_accuracy"]).round(1)}
+        TRAINING_COLUMN: (100 * runs["accuracy"]).round(1),
+        **({VALIDATION_COLUMN: (100 * runs["val_accuracy"]).round(1)}
            if _has_values(runs, "val_accuracy") else {}),  # a column of blanks says nothing
-        "Time (s)": runs["seconds"].astype(float).round(1),
+        TIME_COLUMN: runs["seconds"].astype(float).round(1),
         "Settings": runs["settings"], "Run": runs["label"]})
     return table.iloc[::-1].reset_index(drop=True)
 

@@ -377,12 +377,10 @@ def board_view(code: str, key: str) -> None:
                        width="stretch")
 
 
-VALIDATION_COLUMN = "Validation accuracy (%)"
-# The runs table's numbers with one decimal each (5.0 s beside 4.9 s, not 5 beside 4.9).
-ONE_DECIMAL = ("Training accuracy (%)", VALIDATION_COLUMN, "Time (s)")
-
-
 def one_decimal(table) -> dict:
+    """The runs table's column config: room_charts.ONE_DECIMAL's columns written as 5.0."""
+    from explorer.room_charts import ONE_DECIMAL
+
     return {column: st.column_config.NumberColumn(format="%.1f")
             for column in ONE_DECIMAL if column in table}
 
@@ -390,10 +388,11 @@ def one_decimal(table) -> dict:
 def without_blanks(table):
     """The runs table with "no split" where a run had no validation split (a table shows a
     missing number as "None"), still sorting by the numbers."""
+    from explorer.room_charts import VALIDATION_COLUMN
+
     if VALIDATION_COLUMN not in table or not table[VALIDATION_COLUMN].isna().any():
         return table
-    return table.style.format(precision=1, na_rep="no split",
-                              subset=[column for column in ONE_DECIMAL if column in table])
+    return table.style.format(precision=1, na_rep="no split", subset=list(one_decimal(table)))
 
 
 def best_run(now, key: str) -> None:
